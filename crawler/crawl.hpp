@@ -1,0 +1,33 @@
+#pragma once
+// One crawl of the Ofsted site into the store: listing pages -> providers ->
+// publications -> new JTAI letters downloaded, stored and extracted.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace jtai::crawler {
+
+struct CrawlOptions {
+  std::filesystem::path data_dir;
+  std::filesystem::path rules_dir;
+  std::string site = "https://reports.ofsted.gov.uk";
+  double delay_seconds = 1.0;
+  std::string command = "crawl";  // recorded in runs.command ("refresh" when called by refresh)
+  bool progress = false;          // live progress on a terminal; plain log lines otherwise
+};
+
+struct CrawlResult {
+  int64_t run_id = 0;
+  store::RunStatus status = store::RunStatus::failed;
+  store::RunCounts counts;
+  std::vector<std::string> messages;        // errors and suspect reasons, one line each
+  std::vector<std::string> new_letters;     // "Authority name — 2025-02-27" for each new JTAI
+};
+
+// Never throws for site or network trouble: that becomes status failed/suspect
+// with messages. Throws jtai::Error only when the store itself cannot be used.
+CrawlResult run_crawl(store::Store& store, const CrawlOptions& options);
+
+}  // namespace jtai::crawler

@@ -1,0 +1,147 @@
+#include "store/migrations.hpp"
+
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace jtai::store {
+
+namespace {
+
+// Migration N (1-based) is kMigrations[N-1].
+const std::vector<const char*> kMigrations = {
+    // 1: the initial schema.
+    R"sql(
+CREATE TABLE authorities (
+  urn           INTEGER PRIMARY KEY,          -- Ofsted provider URN
+  name          TEXT NOT NULL,                -- as Ofsted spells it on the listing
+  provider_path TEXT NOT NULL,                -- e.g. /provider/44/80426
+  first_seen    TEXT NOT NULL,
+  last_seen     TEXT NOT NULL
+);
+
+CREATE TABLE publications (
+  id           INTEGER PRIMARY KEY,
+  urn          INTEGER NOT NULL REFERENCES authorities(urn),
+  file_id      TEXT NOT NULL UNIQUE,          -- the <id> of /v1/file/<id>
+  url          TEXT NOT NULL,
+  kind         TEXT NOT NULL,                 -- jtai, focused_visit, ilacs, area_send, joint_area_review, other
+  title        TEXT NOT NULL,                 -- the link's nonvisual text
+  published_on TEXT,                          -- ISO date from <time>
+  first_seen   TEXT NOT NULL,
+  last_seen    TEXT NOT NULL,
+  gone_since   TEXT                           -- set when the site stops listing it; never deleted
+);
+CREATE INDEX publications_urn ON publications(urn);
+CREATE INDEX publications_kind ON publications(kind);
+
+CREATE TABLE files (
+  id             INTEGER PRIMARY KEY,
+  publication_id INTEGER NOT NULL UNIQUE REFERENCES publications(id),
+  path           TEXT NOT NULL,               -- relative to the data directory
+  sha256         TEXT NOT NULL,
+  size           INTEGER NOT NULL,
+  fetched_at     TEXT NOT NULL
+);
+CREATE INDEX files_sha256 ON files(sha256);
+
+-- Parsed PDF layout (lines with font and position), so rules can be re-run
+-- without parsing the PDF again.
+CREATE TABLE layouts (
+  sha256         TEXT NOT NULL,
+  layout_version INTEGER NOT NULL,
+  data           BLOB NOT NULL,
+  created_at     TEXT NOT NULL,
+  PRIMARY KEY (sha256, layout_version)
+);
+
+CREATE TABLE extractions (
+  id                  INTEGER PRIMARY KEY,
+  publication_id      INTEGER NOT NULL REFERENCES publications(id),
+  sha256              TEXT NOT NULL,
+  rules_version       TEXT NOT NULL,
+  extracted_at        TEXT NOT NULL,
+  is_current          INTEGER NOT NULL DEFAULT 1,   -- the one the exports use
+  kind                TEXT NOT NULL,                -- jtai | not_jtai | error
+  reason              TEXT,                         -- for not_jtai / error
+  letter_date         TEXT,
+  inspection_start    TEXT,
+  inspection_end      TEXT,
+  theme               TEXT,
+  theme_phrase        TEXT,
+  deep_dive           TEXT,
+  headline_findings   TEXT,
+  no_priority_actions INTEGER NOT NULL DEFAULT 0,
+  warnings            TEXT NOT NULL DEFAULT '[]',   -- JSON array
+  report_json         TEXT NOT NULL,                -- the whole record, as `jtai extract` prints it
+  UNIQUE (publication_id, rules_version)
+);
+CREATE UNIQUE INDEX extractions_current ON extractions(publication_id) WHERE is_current = 1;
+
+CREATE TABLE findings (
+  extraction_id INTEGER NOT NULL REFERENCES extractions(id) ON DELETE CASCADE,
+  section       TEXT NOT NULL CHECK (section IN ('priority_action', 'improvement', 'strength', 'case_study')),
+  position      INTEGER NOT NULL,               -- 1-based within the section
+  title         TEXT,                           -- case studies only
+  text          TEXT NOT NULL,
+  PRIMARY KEY (extraction_id, section, position)
+);
+
+CREATE TABLE runs (
+  id               INTEGER PRIMARY KEY,
+  command          TEXT NOT NULL,               -- crawl | refresh | reextract
+  site             TEXT,
+  started_at       TEXT NOT NULL,
+  ended_at         TEXT,
+  status           TEXT NOT NULL CHECK (status IN ('running', 'ok', 'suspect', 'failed')),
+  pid              INTEGER,
+  authorities_seen INTEGER NOT NULL DEFAULT 0,
+  jtai_seen        INTEGER NOT NULL DEFAULT 0,
+  requests         INTEGER NOT NULL DEFAULT 0,
+  bytes            INTEGER NOT NULL DEFAULT 0,
+  downloads        INTEGER NOT NULL DEFAULT 0,
+  new_letters      INTEGER NOT NULL DEFAULT 0,
+  extracted        INTEGER NOT NULL DEFAULT 0,
+  changed_findings INTEGER NOT NULL DEFAULT 0,
+  errors           INTEGER NOT NULL DEFAULT 0,
+  messages         TEXT NOT NULL DEFAULT '[]',  -- JSON array of error / suspect reasons
+  summary          TEXT
+);
+
+CREATE TABLE http_cache (
+  url           TEXT PRIMARY KEY,
+  etag          TEXT,
+  last_modified TEXT,
+  status        INTEGER,
+  fetched_at    TEXT NOT NULL
+);
+)sql",
+};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+int schema_version(Db& db) {
+  auto st = db.prepare("PRAGMA user_version");
+  return st.step() ? static_cast<int>(st.column_int(0)) : 0;
+}
+
+void migrate(Db& db) {
+  int current = schema_version(db);
+  if (current > latest_schema_version())
+    throw Error("database " + db.path().string() + " has schema version " + std::to_string(current) +
+                ", newer than this jtai understands (" + std::to_string(latest_schema_version()) +
+                "); upgrade jtai");
+  if (current == latest_schema_version()) return;
+  Transaction tx(db);
+  current = schema_version(db);  // another process may have migrated meanwhile
+  for (int v = current + 1; v <= latest_schema_version(); ++v) {
+    db.exec(kMigrations[static_cast<size_t>(v - 1)]);
+    db.exec("PRAGMA user_version = " + std::to_string(v));
+  }
+  tx.commit();
+}
+
+}  // namespace jtai::store

@@ -1,0 +1,134 @@
+#pragma once
+// The data directory's SQLite store: the one place that writes jtai.sqlite.
+// Every method that writes does so in one transaction.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "extract/report.hpp"
+#include "store/db.hpp"
+
+namespace jtai::store {
+
+inline constexpr const char* kDatabaseName = "jtai.sqlite";
+
+struct AuthorityRow {
+  int urn = 0;
+  std::string name;           // as Ofsted spells it
+  std::string provider_path;  // "/provider/44/80426"
+};
+
+struct PublicationRow {
+  int64_t id = 0;
+  int urn = 0;
+  std::string file_id;  // "50212861"
+  std::string url;
+  std::string kind;     // jtai, focused_visit, ilacs, area_send, joint_area_review, other
+  std::string title;
+  std::optional<std::string> published_on;  // ISO date
+  std::string first_seen, last_seen;
+  std::optional<std::string> gone_since;
+};
+
+struct FileRow {
+  int64_t publication_id = 0;
+  std::string path;  // relative to the data directory
+  std::string sha256;
+  int64_t size = 0;
+  std::string fetched_at;
+};
+
+// A JTAI publication whose PDF is stored.
+struct StoredLetter {
+  PublicationRow publication;
+  FileRow file;
+  std::string authority_name;
+};
+
+enum class RunStatus { running, ok, suspect, failed };
+std::string to_string(RunStatus status);
+RunStatus run_status_from_string(const std::string& s);
+
+struct RunCounts {
+  int authorities_seen = 0;
+  int jtai_seen = 0;
+  int downloads = 0;
+  int new_letters = 0;
+  int extracted = 0;
+  int changed_findings = 0;
+  int errors = 0;
+  int64_t requests = 0;
+  int64_t bytes = 0;
+};
+
+struct RunRow {
+  int64_t id = 0;
+  std::string command;  // crawl | refresh | reextract
+  std::string site;
+  std::string started_at;
+  std::optional<std::string> ended_at;
+  RunStatus status = RunStatus::running;
+  RunCounts counts;
+  std::vector<std::string> messages;
+  std::optional<std::string> summary;
+};
+
+struct HttpCacheEntry {
+  std::optional<std::string> etag;
+  std::optional<std::string> last_modified;
+};
+
+struct SavedExtraction {
+  int64_t extraction_id = 0;
+  bool findings_changed = false;  // differs from the previous current extraction (or is the first)
+};
+
+class Store {
+ public:
+  // Creates the directory if needed, opens DIR/jtai.sqlite and migrates it.
+  explicit Store(const std::filesystem::path& data_dir);
+
+  Db& db() { return db_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+
+  // Runs.
+  int64_t begin_run(const std::string& command, const std::string& site);
+  void finish_run(int64_t run_id, RunStatus status, const RunCounts& counts,
+                  const std::vector<std::string>& messages, const std::string& summary);
+  // Runs left 'running' by a process that no longer exists become 'failed'.
+  void close_abandoned_runs();
+  std::optional<RunRow> last_run_with_status(RunStatus status, const std::string& command = {});
+  std::vector<RunRow> recent_runs(int limit);
+
+  // What the crawler sees.
+  void upsert_authority(const AuthorityRow& authority, const std::string& seen_at);
+  // Inserts or refreshes by file_id; returns the publication id.
+  int64_t upsert_publication(const PublicationRow& publication, const std::string& seen_at);
+  // Publications of these authorities not seen since `run_started_at` get gone_since.
+  void mark_unlisted_publications(const std::vector<int>& urns_fully_read, const std::string& run_started_at);
+  std::vector<PublicationRow> jtai_publications_without_file();
+  std::optional<FileRow> file_for(int64_t publication_id);
+  void record_file(const FileRow& file);
+
+  // Parsed layouts, keyed by the PDF's sha256 and the layout code's version.
+  void save_layout(const std::string& sha256, int layout_version, const std::string& data);
+  std::optional<std::string> load_layout(const std::string& sha256, int layout_version);
+
+  // Extractions: the saved one becomes current; earlier ones are kept.
+  SavedExtraction save_extraction(int64_t publication_id, const std::string& sha256,
+                                  const extract::Report& report);
+  std::optional<std::string> current_rules_version(int64_t publication_id);
+  std::vector<StoredLetter> stored_letters();  // every JTAI publication with a stored PDF
+
+  // HTTP cache for conditional GET.
+  std::optional<HttpCacheEntry> http_cache(const std::string& url);
+  void save_http_cache(const std::string& url, const HttpCacheEntry& entry, int status);
+
+ private:
+  std::filesystem::path data_dir_;
+  Db db_;
+};
+
+}  // namespace jtai::store
