@@ -5,7 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
+
 namespace jtai::exporter {
+
+// Writing the files failed (e.g. a full disk): the earlier exports and
+// exports/latest are left as they were.
+class ExportWriteError : public Error {
+ public:
+  using Error::Error;
+};
 
 struct ExportOptions {
   std::filesystem::path data_dir;
@@ -19,8 +28,15 @@ struct ExportResult {
   int inspections = 0;
   int findings = 0;
   std::vector<std::string> new_since_last_export;
+  // Extensions (after the original fields, so aggregate initialisation still works):
+  std::filesystem::path latest_dir;         // DIR/exports/latest
+  std::string compared_with;                // the earlier dated export, "" when none
+  int known_issues = 0;                     // letters listed under "known extraction issues"
+  int truncated_cells = 0;                  // xlsx cells cut to Excel's 32,767-character limit
 };
 
+// Throws jtai::Error for bad input (no store, a bad date, a rule-file error) and
+// ExportWriteError when the files cannot be written.
 ExportResult run_export(const ExportOptions& options);
 
 }  // namespace jtai::exporter

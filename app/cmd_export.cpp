@@ -1,0 +1,53 @@
+// `jtai export`: writes DIR/exports/<date>/ (xlsx, CSV, JSON, index.html) from
+// the store, read-only, and refreshes DIR/exports/latest/.
+#include <iostream>
+#include <memory>
+
+#include "app/command.hpp"
+#include "export/export.hpp"
+
+namespace jtai::app {
+namespace {
+
+struct ExportCommand {
+  std::string data_dir;
+  std::string date;
+};
+
+CommandRegistrar registrar(45, [](CLI::App& app, const GlobalOptions& global) -> std::function<int()> {
+  auto* sub = app.add_subcommand(
+      "export",
+      "Write the researchers' files (jtai_summary.xlsx, summary/inspections/findings CSV, jtai.json, index.html) "
+      "to DIR/exports/<date>/ and refresh DIR/exports/latest/. Reads the store only.");
+  auto o = std::make_shared<ExportCommand>();
+  sub->add_option("--data", o->data_dir, "Data directory (holds jtai.sqlite)")->required();
+  sub->add_option("--date", o->date, "Name of the dated export directory, YYYY-MM-DD (default: today, UTC)");
+  return [o, &global] {
+    exporter::ExportResult r;
+    try {
+      r = exporter::run_export({o->data_dir, global.rules_dir, o->date});
+    } catch (const exporter::ExportWriteError& e) {
+      std::cerr << "jtai: " << e.what() << "\n";
+      return static_cast<int>(kExitFailed);  // nothing earlier was touched
+    }
+    std::cout << "Exported " << r.inspections << " inspection" << (r.inspections == 1 ? "" : "s") << " of "
+              << r.authorities << " authorit" << (r.authorities == 1 ? "y" : "ies") << " (" << r.findings
+              << " finding items) to " << r.dir.string() << " and " << r.latest_dir.string() << ".\n";
+    if (r.compared_with.empty())
+      std::cout << "No earlier export to compare with.\n";
+    else
+      std::cout << r.new_since_last_export.size() << " new since the export of " << r.compared_with
+                << (r.new_since_last_export.empty() ? "." : ":") << "\n";
+    for (const auto& s : r.new_since_last_export) std::cout << "  " << s << "\n";
+    if (r.known_issues)
+      std::cout << r.known_issues << " known extraction issue" << (r.known_issues == 1 ? "" : "s")
+                << " listed in the about sheet and index.html.\n";
+    if (r.truncated_cells)
+      std::cout << r.truncated_cells << " spreadsheet cell(s) cut to Excel's 32,767-character limit "
+                << "(full text in the CSV and JSON).\n";
+    return static_cast<int>(kExitOk);
+  };
+});
+
+}  // namespace
+}  // namespace jtai::app

@@ -1,0 +1,95 @@
+#pragma once
+// What an export shows, read from the store with its own read-only queries:
+// every JTAI inspection (a JTAI publication whose current extraction is a JTAI
+// letter) enriched from the authority table, the letters that need a human
+// look ("known extraction issues"), and where and when the data were gathered.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/authority_table.hpp"
+
+namespace jtai::exporter {
+
+struct CaseStudyItem {
+  std::string title;
+  std::string text;
+};
+
+struct Inspection {
+  // Authority: codes from the project's table; name falls back to Ofsted's spelling.
+  int urn = 0;
+  std::string authority;        // the name researchers use
+  std::string ofsted_name;      // as the Ofsted site spells it
+  std::string la_code, ltla23cd, region_code, rgn22cd, region_name;
+  bool in_authority_table = false;
+
+  // Publication and file.
+  std::string file_id;
+  std::string url;
+  std::string title;
+  std::optional<std::string> published_on;
+  std::string first_seen;
+  std::optional<std::string> gone_since;
+  std::string sha256;
+  int64_t size = 0;
+
+  // Current extraction.
+  std::string rules_version;
+  std::string extracted_at;
+  std::optional<std::string> letter_date, inspection_start, inspection_end;
+  std::optional<std::string> theme, theme_phrase, deep_dive;
+  std::vector<std::string> inspectorates;
+  std::optional<std::string> headline_findings;
+  std::vector<std::string> priority_actions;
+  bool no_priority_actions = false;
+  std::vector<std::string> improvements;
+  std::vector<std::string> strengths;
+  std::vector<CaseStudyItem> case_studies;
+  std::vector<std::string> warnings;
+
+  // The date that orders an authority's inspections: letter date, else
+  // fieldwork end, else start, else the publication date ("" when none).
+  std::string sort_date() const;
+};
+
+// A JTAI publication the export cannot fully trust or show.
+struct ExtractionIssue {
+  int urn = 0;
+  std::string authority;
+  std::string url;
+  std::string title;
+  std::optional<std::string> letter_date;
+  std::string problem;               // error | not_jtai | warnings | not_extracted | not_downloaded | unknown_authority
+  std::vector<std::string> details;  // the error / reason / warnings
+};
+
+struct RunInfo {
+  std::string command;
+  std::string site;
+  std::string started_at;
+  std::optional<std::string> ended_at;
+  std::string status;
+};
+
+struct Dataset {
+  std::vector<Inspection> inspections;  // by authority name, then date
+  std::vector<ExtractionIssue> issues;
+  std::optional<RunInfo> last_run;      // the newest finished run (else the newest run)
+  std::vector<std::string> rules_versions;  // of the inspections shown, sorted
+  int jtai_publications = 0;            // listed as JTAI on the site, including issues
+  // A stable "as of" instant derived from the data (last run's end, else the
+  // newest extraction), used for workbook metadata instead of the clock.
+  std::string data_as_of;
+};
+
+// Reads DATA_DIR/jtai.sqlite read-only. Throws jtai::Error when it is missing.
+Dataset load_dataset(const std::filesystem::path& data_dir, const AuthorityTable& authorities);
+
+// Section keys, in the order exports list them.
+inline constexpr const char* kSections[] = {"priority_action", "improvement", "strength", "case_study"};
+// "priority action", "improvement", "strength", "case study".
+std::string section_label(const std::string& section);
+
+}  // namespace jtai::exporter

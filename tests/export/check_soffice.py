@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""Converts jtai_summary.xlsx to CSV with LibreOffice headless (every sheet)
+and checks what LibreOffice read: sheets, headers, rows, dates shown with
+their date format, link text and that formula-like texts stayed text.
+Usage: check_soffice.py FILE.xlsx WORK_DIR"""
+import csv
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import expected as E  # noqa: E402
+
+
+def fail(msg):
+    print("soffice: FAIL:", msg)
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def main(xlsx, work):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    check(soffice, "soffice is not installed (Debian package libreoffice-calc-nogui)")
+    out = os.path.join(work, "out")
+    os.makedirs(out, exist_ok=True)
+    profile = "file://" + os.path.abspath(os.path.join(work, "profile"))
+    # Tokens: comma, double quote, UTF-8, line 1, -, language, quote all text=false, -,
+    # save cell contents as shown=true, export formulas=false, -, sheets=-1 (all, one file each).
+    filt = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+    proc = subprocess.run([soffice, "-env:UserInstallation=" + profile, "--headless", "--norestore",
+                           "--convert-to", filt, "--outdir", out, xlsx],
+                          capture_output=True, text=True, timeout=100,
+                          env=dict(os.environ, HOME=work))
+    check(proc.returncode == 0, f"soffice exit {proc.returncode}: {proc.stderr.strip()}")
+    files = {os.path.basename(p).rsplit("-", 1)[1][:-4]: p for p in glob.glob(os.path.join(out, "*-*.csv"))}
+    check(sorted(files) == sorted(E.SHEETS), f"LibreOffice wrote sheets {sorted(files)}: {proc.stdout.strip()}")
+
+    def rows(sheet):
+        with open(files[sheet], encoding="utf-8-sig", newline="") as f:
+            return list(csv.reader(f))
+
+    for sheet, want in (("summary", E.SUMMARY), ("inspections", E.INSPECTIONS)):
+        r = rows(sheet)
+        check(r[0] == E.INSPECTION_HEADERS, f"{sheet} header as LibreOffice reads it: {r[0]}")
+        data = [row for row in r[1:] if any(row)]
+        check(len(data) == len(want), f"{sheet}: {len(data)} rows")
+        col = {h: i for i, h in enumerate(r[0])}
+        for row, w in zip(data, want):
+            check(row[col["URN"]] == str(w["urn"]), f"URN {row[col['URN']]}")
+            check(row[col["local authority"]] == w["name"], f"name {row[col['local authority']]}")
+            for h, key in (("inspection start", "start"), ("letter date", "letter"), ("publication date", "published")):
+                check(row[col[h]] == (w[key] or ""), f"{sheet} {h} of {w['name']}: {row[col[h]]!r}")
+            check(row[col["link to the PDF"]] == w["url"], f"link text {row[col['link to the PDF']]!r}")
+            check(row[col["areas for priority action"]] == (w["priority"] or ""),
+                  f"priority actions of {w['name']} as LibreOffice reads them: {row[col['areas for priority action']]!r}")
+            for key, h in (("improvements", "areas for improvement"), ("strengths", "strengths"), ("headline", "headline findings")):
+                if key in w:
+                    check(row[col[h]] == w[key], f"{h} of {w['name']}: {row[col[h]]!r}")
+    f = rows("findings")
+    check(f[0] == E.FINDINGS_HEADERS, f"findings header {f[0]}")
+    texts = {row[9] for row in f[1:]}
+    for t in E.FORMULA_TEXTS:
+        check(t in texts, f"LibreOffice did not keep {t!r} as text")
+    about = "\n".join(",".join(row) for row in rows("about"))
+    check("Known extraction issues (5)" in about and E.SITE in about, "about sheet")
+    print("soffice: ok (LibreOffice read 4 sheets; headers, dates as yyyy-mm-dd, links, formula-like text kept)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

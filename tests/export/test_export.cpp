@@ -1,0 +1,350 @@
+// Export tests: unit tests of the text hygiene, then `jtai export` on a
+// fixture store, checked with independent readers (Python's csv and json,
+// openpyxl, LibreOffice, headless Chromium) through the scripts beside this file.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+#include "common/files.hpp"
+#include "export/cell_text.hpp"
+#include "export/csv_writer.hpp"
+#include "export/directory_swap.hpp"
+#include "store/db.hpp"
+#include "tests/export/fixture.hpp"
+#include "tests/support/test_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace jtai;
+using namespace jtai::test;
+
+namespace {
+
+const char* kDate = "2026-01-05";
+
+std::string quote(const fs::path& p) {
+  std::string out = "'";
+  out += p.string();
+  out += '\'';
+  return out;
+}
+
+CommandResult export_cli(const fs::path& data, const std::string& date = kDate) {
+  return run_command(quote(jtai_binary()) + " --rules " + quote(rules_dir()) + " export --data " + quote(data) +
+                     (date.empty() ? "" : " --date " + date));
+}
+
+// Builds the fixture store in tmp/data and exports it; returns the data dir.
+fs::path exported_fixture(const TempDir& tmp) {
+  fs::path data = tmp.path() / "data";
+  build_fixture_store(data);
+  CommandResult r = export_cli(data);
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  // For a human look: JTAI_EXPORT_TEST_KEEP=DIR keeps a copy of the data directory.
+  if (const char* keep = std::getenv("JTAI_EXPORT_TEST_KEEP"); keep && *keep) {
+    fs::remove_all(keep);
+    fs::copy(data, keep, fs::copy_options::recursive);
+  }
+  return data;
+}
+
+// Runs one of the Python checkers beside this file with Debian's python3.
+CommandResult run_checker(const std::string& script, const std::string& args) {
+  return run_command("/usr/bin/python3 -B " + quote(fs::path(JTAI_EXPORT_TEST_DIR) / script) + " " + args);
+}
+
+std::map<std::string, std::string> files_in(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out[e.path().filename().string()] = read_file(e.path());
+  return out;
+}
+
+const std::vector<std::string> kExpectedFiles = {"findings.csv", "index.html", "inspections.csv", "jtai.json",
+                                                 "jtai_summary.xlsx", "summary.csv"};
+
+}  // namespace
+
+TEST_CASE("formula guard: CSV cells that start like a formula get an apostrophe") {
+  using exporter::guard_csv_cell;
+  CHECK(guard_csv_cell("=1+2") == "'=1+2");
+  CHECK(guard_csv_cell("+44") == "'+44");
+  CHECK(guard_csv_cell("-5") == "'-5");
+  CHECK(guard_csv_cell("@SUM(A1)") == "'@SUM(A1)");
+  CHECK(guard_csv_cell("\tx") == "'\tx");
+  CHECK(guard_csv_cell("plain = text") == "plain = text");
+  CHECK(guard_csv_cell("") == "");
+}
+
+TEST_CASE("CSV fields follow RFC 4180") {
+  using exporter::csv_field;
+  CHECK(csv_field("plain") == "plain");
+  CHECK(csv_field("a,b") == "\"a,b\"");
+  CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(csv_field("two\nlines") == "\"two\nlines\"");
+  CHECK(exporter::csv_record({"a", "b,c"}) == "a,\"b,c\"\r\n");
+  exporter::Table t{"t", {{"h1"}, {"h2"}}, {{"=x", "y"}}};
+  CHECK(exporter::to_csv(t) == std::string(exporter::kUtf8Bom) + "h1,h2\r\n'=x,y\r\n");
+}
+
+TEST_CASE("HTML escaping and control characters") {
+  CHECK(exporter::html_escape("<a href=\"x\">&'</a>") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+  CHECK(exporter::strip_control_characters("a\x01\x0c" "b\r\nc\td") == "ab\nc\td");
+}
+
+TEST_CASE("Excel's cell limit: long text is cut at a character boundary with a marker") {
+  using exporter::fit_excel_cell;
+  using exporter::kExcelCellLimit;
+  CHECK_FALSE(fit_excel_cell(std::string(kExcelCellLimit, 'a')).truncated);
+  auto cut = fit_excel_cell(std::string(kExcelCellLimit + 1, 'a'));
+  CHECK(cut.truncated);
+  CHECK(cut.text.size() == kExcelCellLimit);
+  CHECK(cut.text.ends_with(exporter::kTruncationMarker));
+  // "😀" is 4 UTF-8 bytes and 2 UTF-16 units: 16,384 of them are 32,768 units, one too many.
+  std::string emoji;
+  for (int i = 0; i < 16384; ++i) emoji += "\xF0\x9F\x98\x80";
+  auto e = fit_excel_cell(emoji);
+  CHECK(e.truncated);
+  std::string kept = e.text.substr(0, e.text.size() - exporter::kTruncationMarker.size());
+  CHECK(kept.size() % 4 == 0);  // no emoji cut in half
+  CHECK(kept.size() / 4 * 2 + exporter::kTruncationMarker.size() <= kExcelCellLimit);
+  // "é" is 2 bytes but one unit: 32,767 of them fit.
+  std::string accents;
+  for (size_t i = 0; i < kExcelCellLimit; ++i) accents += "\xC3\xA9";
+  CHECK_FALSE(fit_excel_cell(accents).truncated);
+}
+
+TEST_CASE("replace_directory puts a whole directory in place, old or new, never a mixture") {
+  TempDir tmp("jtai-swap");
+  auto write = [](const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+  };
+  fs::path target = tmp.path() / "latest";
+  write(tmp.path() / "one" / "a.txt", "first");
+  exporter::replace_directory(tmp.path() / "one", target);
+  CHECK(read_file(target / "a.txt") == "first");
+  CHECK_FALSE(fs::exists(tmp.path() / "one"));
+
+  write(tmp.path() / "two" / "b.txt", "second");
+  exporter::replace_directory(tmp.path() / "two", target);
+  CHECK(read_file(target / "b.txt") == "second");
+  CHECK_FALSE(fs::exists(target / "a.txt"));  // nothing of the old one is left
+  CHECK_FALSE(fs::exists(tmp.path() / "two"));
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(tmp.path())) left.push_back(e.path().filename().string());
+  CHECK(left == std::vector<std::string>{"latest"});
+}
+
+TEST_CASE("export: every file in the dated directory and the same bytes in latest") {
+  TempDir tmp("jtai-export");
+  fs::path data = tmp.path() / "data";
+  build_fixture_store(data);
+  CommandResult r = export_cli(data);
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("Exported 4 inspections of 3 authorities (18 finding items)") != std::string::npos);
+  CHECK(r.out.find("No earlier export to compare with.") != std::string::npos);
+  CHECK(r.out.find("5 known extraction issues") != std::string::npos);
+  CHECK(r.out.find("2 spreadsheet cell(s) cut") != std::string::npos);
+
+  fs::path dated = data / "exports" / kDate, latest = data / "exports" / "latest";
+  auto a = files_in(dated), b = files_in(latest);
+  std::vector<std::string> names;
+  for (const auto& [name, bytes] : a) names.push_back(name);
+  CHECK(names == kExpectedFiles);
+  CHECK(a == b);
+  // Nothing left behind from staging.
+  for (const auto& e : fs::directory_iterator(data / "exports"))
+    CHECK(e.path().filename().string().rfind(".tmp-", 0) == std::string::npos);
+}
+
+TEST_CASE("export JSON: the records for programs") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  auto j = nlohmann::json::parse(read_file(data / "exports" / "latest" / "jtai.json"));
+  CHECK(j["format"] == "jtai-export");
+  CHECK(j["export_date"] == kDate);
+  CHECK(j["source"]["site"] == kSiteUrl);
+  CHECK(j["source"]["last_run"]["status"] == "ok");
+  CHECK(j["source"]["rules_versions"] == nlohmann::json::array({"rules-test-1"}));
+  CHECK(j["counts"]["inspections"] == 4);
+  CHECK(j["counts"]["authorities"] == 3);
+  CHECK(j["counts"]["findings"] == 18);
+  CHECK(j["counts"]["jtai_letters_listed"] == 7);
+
+  const auto& ins = j["inspections"];
+  REQUIRE(ins.size() == 4);
+  std::vector<std::string> keys;
+  for (const auto& i : ins) keys.push_back(i["key"]);
+  CHECK(keys == std::vector<std::string>{"1001", "1002", "2001", "9001"});  // by authority, then date
+  const auto& barnsley = ins[1];
+  CHECK(barnsley["authority"]["name"] == "Barnsley");
+  CHECK(barnsley["authority"]["ofsted_name"] == "Barnsley Metropolitan Borough Council");
+  CHECK(barnsley["authority"]["la_code"] == "370");
+  CHECK(barnsley["authority"]["ltla23cd"] == "E08000016");
+  CHECK(barnsley["authority"]["region_code"] == "YH");
+  CHECK(barnsley["publication"]["url"] == kSiteUrl + "/documents/1002/1002.pdf");
+  CHECK(barnsley["publication"]["published_on"] == "2022-08-01");
+  CHECK(barnsley["report"]["headline_findings"] == kHtmlHeadline);
+  CHECK(barnsley["report"]["priority_actions"][0] == kFormulaEquals);  // JSON keeps the text exactly
+  CHECK(barnsley["report"]["improvements"].size() == 3);
+  CHECK(barnsley["report"]["strengths"][0] == kFormulaAt);
+  CHECK(barnsley["report"]["case_studies"][0]["title"] == "Practice study: highly effective practice");
+  CHECK(barnsley["report"]["inspectorates"] == nlohmann::json::array({"Ofsted", "CQC", "HMICFRS"}));
+  CHECK(ins[2]["report"]["no_priority_actions"] == true);
+  CHECK(ins[3]["authority"]["in_authority_table"] == false);
+  CHECK(ins[3]["report"]["headline_findings"].get<std::string>().size() >= 40000);  // never truncated in JSON
+
+  std::map<std::string, std::string> problems;
+  for (const auto& is : j["known_extraction_issues"]) problems[is["url"]] += is["problem"].get<std::string>() + ";";
+  CHECK(problems.size() == 5);
+  CHECK(problems[kSiteUrl + "/documents/2001/2001.pdf"] == "warnings;");
+  CHECK(problems[kSiteUrl + "/documents/2002/2002.pdf"] == "error;");
+  CHECK(problems[kSiteUrl + "/documents/3001/3001.pdf"] == "not_jtai;");
+  CHECK(problems[kSiteUrl + "/documents/3002/3002.pdf"] == "not_downloaded;");
+  CHECK(problems[kSiteUrl + "/documents/9001/9001.pdf"] == "unknown_authority;");
+  CHECK(read_file(data / "exports" / "latest" / "jtai.json").find("3003") == std::string::npos);  // the ILACS letter
+}
+
+TEST_CASE("export CSV: read back with Python's csv module") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  CommandResult r = run_checker("check_csv.py", quote(data / "exports" / "latest"));
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("csv: ok") != std::string::npos);
+}
+
+TEST_CASE("export xlsx: read back with openpyxl") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  CommandResult r = run_checker("check_xlsx.py", quote(data / "exports" / "latest" / "jtai_summary.xlsx"));
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("xlsx: ok") != std::string::npos);
+}
+
+TEST_CASE("export xlsx: converted to CSV by LibreOffice") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  CommandResult r = run_checker("check_soffice.py",
+                                quote(data / "exports" / "latest" / "jtai_summary.xlsx") + " " + quote(tmp.path() / "lo"));
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("soffice: ok") != std::string::npos);
+}
+
+TEST_CASE("export index.html: search in headless Chromium") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  fs::path shots = fs::path(JTAI_EXPORT_TEST_OUTPUT_DIR);
+  fs::create_directories(shots);
+  CommandResult r = run_checker("check_html.py", quote(data / "exports" / "latest" / "index.html") + " " +
+                                                     quote(shots) + " " + quote(tmp.path() / "chromium"));
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("html: ok") != std::string::npos);
+  CHECK(fs::file_size(shots / "export_search.png") > 10000);
+  CHECK(fs::file_size(shots / "export_phone.png") > 10000);
+}
+
+TEST_CASE("export is deterministic: an unchanged store gives identical files") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  auto first = files_in(data / "exports" / kDate);
+  CommandResult again = export_cli(data);
+  REQUIRE(again.exit_code == 0);
+  auto second = files_in(data / "exports" / kDate);
+  REQUIRE(first.size() == second.size());
+  for (const auto& [name, bytes] : first) {
+    INFO(name);
+    CHECK(bytes == second[name]);
+  }
+  // Another data directory holding a copy of the same store gives the same files too.
+  fs::path copy = tmp.path() / "copy";
+  fs::create_directories(copy);
+  fs::copy_file(data / "jtai.sqlite", copy / "jtai.sqlite");
+  REQUIRE(export_cli(copy).exit_code == 0);
+  auto third = files_in(copy / "exports" / kDate);
+  for (const auto& [name, bytes] : first) {
+    INFO(name);
+    CHECK(bytes == third[name]);
+  }
+}
+
+TEST_CASE("export: new since the last export, and latest follows the newest") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  std::string file_id = add_new_letter(data);
+  CommandResult r = export_cli(data, "2026-01-12");
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("1 new since the export of 2026-01-05:") != std::string::npos);
+  CHECK(r.out.find("Norfolk, letter of 2025-10-20 (serious youth violence)") != std::string::npos);
+  auto j = nlohmann::json::parse(read_file(data / "exports" / "latest" / "jtai.json"));
+  CHECK(j["export_date"] == "2026-01-12");
+  CHECK(j["new_since_last_export"]["compared_with"] == "2026-01-05");
+  CHECK(j["new_since_last_export"]["keys"] == nlohmann::json::array({file_id}));
+  std::string html = read_file(data / "exports" / "latest" / "index.html");
+  CHECK(html.find("New since last export (1)") != std::string::npos);
+  CHECK(html.find("Norfolk, letter of 2025-10-20") != std::string::npos);
+  // The earlier dated export is kept as it was.
+  auto old = nlohmann::json::parse(read_file(data / "exports" / kDate / "jtai.json"));
+  CHECK(old["counts"]["inspections"] == 4);
+  // Exporting the same day again compares with the same earlier export, not with itself.
+  CommandResult again = export_cli(data, "2026-01-12");
+  CHECK(again.out.find("1 new since the export of 2026-01-05:") != std::string::npos);
+}
+
+TEST_CASE("export: a write failure (file size limit, as on a full disk) leaves latest as it was") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  const std::string before = read_file(data / "exports" / "latest" / "jtai.json");
+  add_new_letter(data);
+  // An open connection keeps the WAL index (jtai.sqlite-shm) in place, as during a
+  // refresh, so the limit hits the export's own files, not SQLite's read set-up.
+  store::Db keep_open(data / "jtai.sqlite");
+  keep_open.exec("SELECT count(*) FROM publications");
+  // Writes past 8 KiB fail with EFBIG (SIGXFSZ ignored, so the process sees the error).
+  CommandResult r = run_command("trap '' XFSZ; ulimit -f 16; exec " + quote(jtai_binary()) + " --rules " +
+                                quote(rules_dir()) + " export --data " + quote(data) + " --date 2026-01-12");
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  CHECK(r.exit_code == 1);
+  // libxlsxwriter prints its own diagnostics first; jtai's one-line error is the last line.
+  std::string last = r.err.substr(r.err.rfind('\n', r.err.size() - 2) + 1);
+  CHECK(last.rfind("jtai: export to " + (data / "exports" / "2026-01-12").string() + " failed, earlier exports left", 0) == 0);
+  CHECK(last.find("File too large") != std::string::npos);
+  CHECK(read_file(data / "exports" / "latest" / "jtai.json") == before);
+  CHECK_FALSE(fs::exists(data / "exports" / "2026-01-12"));
+  for (const auto& e : fs::directory_iterator(data / "exports"))
+    CHECK(e.path().filename().string().rfind(".tmp-", 0) == std::string::npos);
+  // Without the limit the same export goes through.
+  CHECK(export_cli(data, "2026-01-12").exit_code == 0);
+  CHECK(read_file(data / "exports" / "latest" / "jtai.json") != before);
+}
+
+TEST_CASE("export: clear one-line errors for a missing store and a bad date") {
+  TempDir tmp("jtai-export");
+  CommandResult missing = export_cli(tmp.path() / "nothing-here");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("no store at") != std::string::npos);
+  CHECK(std::count(missing.err.begin(), missing.err.end(), '\n') == 1);
+
+  fs::path data = tmp.path() / "data";
+  build_fixture_store(data);
+  CommandResult bad = export_cli(data, "2026-02-30");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("is not a YYYY-MM-DD date") != std::string::npos);
+  CHECK_FALSE(fs::exists(data / "exports" / "latest"));
+
+  // A staging directory left by a dead export is cleaned up; latest is replaced whole.
+  fs::create_directories(data / "exports" / ".tmp-latest-999999999");
+  REQUIRE(export_cli(data).exit_code == 0);
+  CHECK_FALSE(fs::exists(data / "exports" / ".tmp-latest-999999999"));
+}
