@@ -1,0 +1,218 @@
+// Puts the pieces together: clean text -> structure -> report fields.
+#include "extract/extractor.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "extract/cleanup.hpp"
+#include "extract/facts.hpp"
+#include "extract/jtai_detect.hpp"
+#include "extract/lists.hpp"
+#include "extract/structure.hpp"
+
+namespace jtai::extract {
+
+namespace {
+
+void apply_fixups(CleanText& text, const AuthorityOverride* ov) {
+  if (!ov) return;
+  for (auto& b : text.blocks)
+    for (const auto& f : ov->fixups) RE2::GlobalReplace(&b.text, *f.pattern.re, f.replacement);
+}
+
+std::vector<std::string> texts_of(const std::vector<Block>& blocks, const std::vector<size_t>& indices) {
+  std::vector<std::string> out;
+  for (size_t i : indices) out.push_back(blocks[i].text);
+  return out;
+}
+
+bool is_introduction(const std::string& text, const RuleSet& rules) {
+  for (const auto& p : rules.introduction())
+    if (p.search(text)) return true;
+  return false;
+}
+
+// The part of an introductory paragraph after its last introduction-ending
+// sentence ("" when there is none): letters where the PDF ran the
+// introduction and the first finding together.
+std::string after_introduction(const std::string& text, const RuleSet& rules) {
+  size_t cut = 0;
+  for (const auto& p : rules.introduction_end()) {
+    size_t from = 0, b = 0, e = 0;
+    while (from < text.size() && p.find(std::string_view(text).substr(from), b, e)) {
+      cut = std::max(cut, from + e);
+      from += e > 0 ? e : 1;
+    }
+  }
+  if (cut == 0) return {};
+  size_t start = text.find_first_not_of(' ', cut);
+  return start == std::string::npos ? std::string() : text.substr(start);
+}
+
+// The "Headline findings" section, else (2016-2020 letters) the opening
+// paragraphs after the introduction.
+std::optional<std::string> headline_findings(const Structure& st, const std::vector<Block>& blocks,
+                                             const RuleSet& rules) {
+  std::string headline;
+  bool headline_section = false;
+  for (const auto& sec : st.sections) {
+    if (sec.id != SectionId::headline_findings) continue;
+    headline_section = true;
+    std::string t = section_text(sec, blocks, false);
+    if (!t.empty()) headline += (headline.empty() ? "" : "\n\n") + t;
+  }
+  if (!headline_section) {
+    for (size_t i : st.opening) {
+      std::string t = blocks[i].text;
+      if (is_introduction(t, rules)) {
+        t = after_introduction(t, rules);
+        if (t.empty() || is_introduction(t, rules)) continue;
+      }
+      headline += (headline.empty() ? "" : "\n\n") + t;
+    }
+  }
+  if (headline.empty()) return std::nullopt;
+  return headline;
+}
+
+// List sections and case studies, in letter order.
+void collect_sections(const Structure& st, const std::vector<Block>& blocks, Report& r) {
+  for (const auto& sec : st.sections) {
+    std::vector<std::string>* list = nullptr;
+    switch (sec.id) {
+      case SectionId::priority_actions: list = &r.priority_actions; break;
+      case SectionId::improvements: list = &r.improvements; break;
+      case SectionId::strengths: list = &r.strengths; break;
+      case SectionId::case_study:
+        r.case_studies.push_back({sec.title, section_text(sec, blocks, true)});
+        if (r.case_studies.back().text.empty()) r.warnings.push_back("case study '" + sec.title + "' has no text");
+        continue;
+      default: continue;
+    }
+    auto items = section_items(sec, blocks);
+    if (items.empty() && sec.id != SectionId::priority_actions) {
+      int page = sec.heading ? blocks[*sec.heading].page + 1 : 0;
+      r.warnings.push_back("section '" + sec.title + "' (page " + std::to_string(page) + ") has no items");
+    }
+    list->insert(list->end(), items.begin(), items.end());
+  }
+}
+
+void mark_no_priority_actions(const std::vector<Block>& blocks, const Structure& st, const RuleSet& rules, Report& r) {
+  auto says_no_priority = [&](const std::string& t) {
+    for (const auto& p : rules.no_priority_actions())
+      if (p.search(t)) return true;
+    return false;
+  };
+  for (const auto& b : blocks)
+    if (says_no_priority(b.text)) r.no_priority_actions = true;
+  // "Areas for priority action" followed by "There are no areas for priority action".
+  std::erase_if(r.priority_actions, says_no_priority);
+  for (const auto& sec : st.sections)
+    if (sec.id == SectionId::priority_actions && r.priority_actions.empty() && !r.no_priority_actions)
+      r.warnings.push_back("section '" + sec.title + "' has no items");
+}
+
+void add_warnings(Report& r) {
+  if (!r.letter_date) r.warnings.push_back("no letter date found at the top of page 1");
+  if (!r.inspection_start) r.warnings.push_back("no fieldwork dates found");
+  if (!r.theme_phrase) r.warnings.push_back("no theme phrase ('the multi-agency response to ... in ...') found");
+  else if (r.theme->rfind("other: ", 0) == 0) r.warnings.push_back("theme not recognised: " + r.theme->substr(7));
+  if (r.inspection_start && r.inspectorates.empty()) r.warnings.push_back("no inspectorates named with the fieldwork dates");
+  if (r.improvements.empty() && r.priority_actions.empty() && !r.no_priority_actions)
+    r.warnings.push_back("no areas for improvement found");
+  if (!r.headline_findings) r.warnings.push_back("no headline findings found");
+}
+
+void apply_pins(Report& r, const AuthorityOverride* ov) {
+  if (!ov || ov->pins.empty()) return;
+  nlohmann::json j = to_json(r);
+  for (const auto& pin : ov->pins) j[pin.field] = pin.value;
+  Report pinned = report_from_json(j);
+  pinned.warnings = r.warnings;
+  r = std::move(pinned);
+}
+
+}  // namespace
+
+Report extract_report(const Layout& layout, const RuleSet& rules, std::optional<int> urn) {
+  Report r;
+  r.rules_version = rules.version();
+  const AuthorityOverride* ov = urn ? rules.authority(*urn) : nullptr;
+  CleanText text = clean_layout(layout);
+  apply_fixups(text, ov);
+  const auto& blocks = text.blocks;
+
+  if (auto reason = not_jtai_reason(text, rules)) {
+    r.kind = Report::Kind::not_jtai;
+    r.reason = *reason;
+    return r;
+  }
+
+  Structure st = find_structure(text, rules, ov);
+
+  // Where to look for the opening facts: the header (date), the title and
+  // the paragraphs before the first section, then the first two pages.
+  std::vector<size_t> early;
+  for (size_t i = 0; i < blocks.size() && blocks[i].page <= 1; ++i) early.push_back(i);
+  std::vector<std::string> header = texts_of(blocks, st.header);
+  std::vector<std::string> opening = texts_of(blocks, st.opening);
+  std::vector<std::string> early_texts = texts_of(blocks, early);
+
+  r.letter_date = find_letter_date(header, rules);
+  if (!r.letter_date) {
+    std::vector<std::string> first_page;
+    for (size_t i = 0; i < blocks.size() && blocks[i].page == 0; ++i) first_page.push_back(blocks[i].text);
+    r.letter_date = find_letter_date(first_page, rules);
+  }
+
+  std::vector<std::string> fact_texts = opening;
+  fact_texts.insert(fact_texts.end(), early_texts.begin(), early_texts.end());
+  if (auto fw = find_fieldwork(fact_texts, rules, r.letter_date)) {
+    r.inspection_start = fw->start;
+    r.inspection_end = fw->end;
+    r.inspectorates = find_inspectorates(fact_texts[fw->text_index], rules);
+  }
+  if (r.inspectorates.empty())
+    for (const auto& t : fact_texts)
+      if (auto found = find_inspectorates(t, rules); found.size() >= 2) {
+        r.inspectorates = std::move(found);
+        break;
+      }
+
+  std::vector<std::string> phrase_texts;
+  if (st.title) phrase_texts.push_back(blocks[*st.title].text);
+  phrase_texts.insert(phrase_texts.end(), opening.begin(), opening.end());
+  phrase_texts.insert(phrase_texts.end(), early_texts.begin(), early_texts.end());
+  r.theme_phrase = find_theme_phrase(phrase_texts, rules);
+  if (r.theme_phrase) r.theme = classify_theme(*r.theme_phrase, rules);
+  r.deep_dive = find_deep_dive(fact_texts, rules);
+
+  r.headline_findings = headline_findings(st, blocks, rules);
+  collect_sections(st, blocks, r);
+  mark_no_priority_actions(blocks, st, rules, r);
+  add_warnings(r);
+
+  apply_pins(r, ov);
+  return r;
+}
+
+Report extract_file(const std::filesystem::path& pdf, const RuleSet& rules, std::optional<int> urn) {
+  if (!urn) urn = urn_from_path(pdf);
+  return extract_report(read_layout(pdf), rules, urn);
+}
+
+std::optional<int> urn_from_path(const std::filesystem::path& pdf) {
+  auto leading_urn = [](const std::string& name) -> std::optional<int> {
+    size_t n = 0;
+    while (n < name.size() && std::isdigit(static_cast<unsigned char>(name[n]))) ++n;
+    if (n < 4 || n > 8 || n >= name.size() || name[n] != '_') return std::nullopt;
+    return std::stoi(name.substr(0, n));
+  };
+  if (auto u = leading_urn(pdf.parent_path().filename().string())) return u;
+  return leading_urn(pdf.filename().string());
+}
+
+}  // namespace jtai::extract

@@ -1,0 +1,179 @@
+// Reads words with font information from Poppler and groups them into lines
+// and font runs.
+#include "extract/layout.hpp"
+
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-global.h>
+#include <poppler/cpp/poppler-page.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "extract/unicode_text.hpp"
+
+namespace jtai::extract {
+
+namespace {
+
+void silence_poppler() {
+  static std::once_flag once;
+  std::call_once(once, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
+}
+
+std::string strip_subset_prefix(std::string name) {
+  // "BCDGEE+Tahoma-Bold" -> "Tahoma-Bold"
+  auto plus = name.find('+');
+  if (plus == 6) name.erase(0, plus + 1);
+  return name;
+}
+
+struct Word {
+  std::string text;
+  Box box;
+  float size;
+  std::string font;
+  bool space_after;
+};
+
+bool same_line(const Box& line, const Box& last_word, const Box& w) {
+  if (w.x0 < last_word.x1 - 2.0f) return false;  // went back to the left: a new line or column
+  float overlap = std::min(line.y1, w.y1) - std::max(line.y0, w.y0);
+  float smaller = std::min(line.y1 - line.y0, w.y1 - w.y0);
+  return smaller > 0 && overlap >= 0.5f * smaller;
+}
+
+void extend(Box& b, const Box& w) {
+  b.x0 = std::min(b.x0, w.x0);
+  b.y0 = std::min(b.y0, w.y0);
+  b.x1 = std::max(b.x1, w.x1);
+  b.y1 = std::max(b.y1, w.y1);
+}
+
+Line make_line(int page, const std::vector<Word>& words) {
+  Line line;
+  line.page = page;
+  line.box = words.front().box;
+  std::map<std::pair<std::string, float>, size_t> weight;  // (font, size) -> characters
+  for (size_t i = 0; i < words.size(); ++i) {
+    const Word& w = words[i];
+    extend(line.box, w.box);
+    bool join = !line.spans.empty();
+    Span* last = join ? &line.spans.back() : nullptr;
+    bool continues = last && last->font == w.font && std::fabs(last->size - w.size) < 0.05f &&
+                     std::fabs(last->box.y1 - w.box.y1) < 0.6f;
+    if (i > 0 && words[i - 1].space_after) line.text += ' ';
+    auto begin = static_cast<std::uint32_t>(line.text.size());
+    line.text += w.text;
+    auto end = static_cast<std::uint32_t>(line.text.size());
+    if (continues) {
+      last->end = end;
+      extend(last->box, w.box);
+    } else {
+      Span s;
+      s.begin = begin;
+      s.end = end;
+      s.box = w.box;
+      s.size = w.size;
+      s.font = w.font;
+      s.bold = is_bold_font(w.font);
+      line.spans.push_back(std::move(s));
+    }
+    weight[{w.font, w.size}] += w.text.size();
+  }
+  auto best = std::max_element(weight.begin(), weight.end(),
+                               [](const auto& a, const auto& b) { return a.second < b.second; });
+  line.font = best->first.first;
+  line.size = best->first.second;
+  line.bold = is_bold_font(line.font);
+  return line;
+}
+
+Page read_page(const poppler::page& pg, int index) {
+  Page page;
+  auto rect = pg.page_rect();
+  page.width = static_cast<float>(rect.width());
+  page.height = static_cast<float>(rect.height());
+  std::vector<Word> words;
+  Box line_box;
+  for (auto& tb : pg.text_list(poppler::page::text_list_include_font)) {
+    auto utf8 = tb.text().to_utf8();
+    std::string text = normalize_word(std::string_view(utf8.data(), utf8.size()));
+    if (text.empty()) continue;
+    auto r = tb.bbox();
+    Word w{std::move(text),
+           Box{static_cast<float>(r.x()), static_cast<float>(r.y()), static_cast<float>(r.right()),
+               static_cast<float>(r.bottom())},
+           static_cast<float>(tb.get_font_size()), strip_subset_prefix(tb.get_font_name()),
+           tb.has_space_after()};
+    if (!words.empty() && !same_line(line_box, words.back().box, w.box)) {
+      page.lines.push_back(make_line(index, words));
+      words.clear();
+    }
+    if (words.empty()) line_box = w.box;
+    else extend(line_box, w.box);
+    words.push_back(std::move(w));
+  }
+  if (!words.empty()) page.lines.push_back(make_line(index, words));
+  return page;
+}
+
+// Poppler builds a colour transform for the document's output intent (an ICC
+// profile) on every page, which costs most of the text-extraction time of
+// Word-made PDFs. Colours play no part in text, so the catalog key is renamed
+// (same length, so no offset moves) and Poppler never sees the profile.
+void hide_output_intents(std::string& pdf) {
+  static constexpr std::string_view kKey = "/OutputIntents";
+  for (size_t at = pdf.find(kKey); at != std::string::npos; at = pdf.find(kKey, at + kKey.size()))
+    pdf[at + kKey.size() - 1] = 'X';
+}
+
+Layout read_document(std::string bytes, const std::string& name) {
+  silence_poppler();
+  if (bytes.empty()) throw PdfError(name + ": empty file");
+  hide_output_intents(bytes);
+  std::unique_ptr<poppler::document> doc(
+      poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
+  if (!doc) {
+    if (bytes.compare(0, 5, "%PDF-") != 0) throw PdfError(name + ": not a PDF file");
+    throw PdfError(name + ": unreadable or corrupt PDF");
+  }
+  if (doc->is_locked()) throw PdfError(name + ": encrypted PDF (password required)");
+  if (doc->pages() <= 0) throw PdfError(name + ": PDF has no pages");
+  Layout layout;
+  size_t line_count = 0;
+  for (int i = 0; i < doc->pages(); ++i) {
+    std::unique_ptr<poppler::page> pg(doc->create_page(i));
+    if (!pg) throw PdfError(name + ": unreadable page " + std::to_string(i + 1));
+    layout.pages.push_back(read_page(*pg, i));
+    line_count += layout.pages.back().lines.size();
+  }
+  if (line_count == 0) throw PdfError(name + ": PDF contains no text (scanned image?)");
+  return layout;
+}
+
+}  // namespace
+
+bool is_bold_font(std::string_view f) {
+  auto has = [&](std::string_view s) { return f.find(s) != std::string_view::npos; };
+  return has("Bold") || has("bold") || has("Black") || has("Heavy") || has("Semibold") ||
+         has("SemiBold") || has("Demi");
+}
+
+Layout read_layout(const std::filesystem::path& pdf) {
+  std::error_code ec;
+  if (!std::filesystem::exists(pdf, ec)) throw PdfError(pdf.string() + ": no such file");
+  if (std::filesystem::is_directory(pdf, ec)) throw PdfError(pdf.string() + ": is a directory");
+  std::ifstream in(pdf, std::ios::binary);
+  if (!in) throw PdfError(pdf.string() + ": cannot open file");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw PdfError(pdf.string() + ": read error");
+  return read_document(std::move(bytes), pdf.string());
+}
+
+Layout read_layout_from_memory(std::string_view pdf_bytes) { return read_document(std::string(pdf_bytes), "PDF"); }
+
+}  // namespace jtai::extract

@@ -1,0 +1,95 @@
+#include "extract/lists.hpp"
+
+#include <algorithm>
+#include <optional>
+
+namespace jtai::extract {
+
+namespace {
+
+bool is_subheading(const Section& s, size_t block) {
+  return std::find(s.subheadings.begin(), s.subheadings.end(), block) != s.subheadings.end();
+}
+
+bool is_list_block(const Block& b) { return b.kind == Block::Kind::item || b.numbered; }
+
+bool ends_with_colon(const std::string& t) {
+  auto e = t.find_last_not_of(' ');
+  return e != std::string::npos && t[e] == ':';
+}
+
+// "1. The quality of ..." -> "The quality of ...": the number is list
+// structure, like a bullet glyph.
+std::string without_number_label(const Block& b) {
+  if (!b.numbered) return b.text;
+  auto space = b.text.find(' ');
+  return space == std::string::npos ? b.text : b.text.substr(b.text.find_first_not_of(' ', space));
+}
+
+}  // namespace
+
+std::vector<std::string> section_items(const Section& section, const std::vector<Block>& blocks) {
+  std::vector<std::string> items;
+  bool bullets = false;
+  float level1_x = 1e9f;
+  for (size_t i : section.blocks) {
+    if (is_subheading(section, i)) continue;
+    const Block& b = blocks[i];
+    if (is_list_block(b)) {
+      bullets = true;
+      level1_x = std::min(level1_x, b.kind == Block::Kind::item ? b.bullet_x : b.x0);
+    }
+  }
+  if (!bullets) {
+    for (size_t i : section.blocks)
+      if (!is_subheading(section, i)) items.push_back(blocks[i].text);
+    return items;
+  }
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t current = kNone;
+  for (size_t k = 0; k < section.blocks.size(); ++k) {
+    size_t i = section.blocks[k];
+    if (is_subheading(section, i)) {
+      current = kNone;
+      continue;
+    }
+    const Block& b = blocks[i];
+    if (is_list_block(b)) {
+      float x = b.kind == Block::Kind::item ? b.bullet_x : b.x0;
+      if (current != kNone && x > level1_x + 4.0f) {
+        items[current] += " " + b.text;  // a sub-bullet
+      } else {
+        items.push_back(without_number_label(b));
+        current = items.size() - 1;
+      }
+      continue;
+    }
+    if (current != kNone) {
+      items[current] += " " + b.text;  // a paragraph continuing the item
+      continue;
+    }
+    // Before the first item: a lead-in ("... the following areas:") when
+    // list items follow in the same sub-section, else an item of its own.
+    bool list_follows = false;
+    for (size_t j = k + 1; j < section.blocks.size() && !is_subheading(section, section.blocks[j]); ++j)
+      if (is_list_block(blocks[section.blocks[j]])) {
+        list_follows = true;
+        break;
+      }
+    if (list_follows || ends_with_colon(b.text)) continue;
+    items.push_back(b.text);
+  }
+  return items;
+}
+
+std::string section_text(const Section& section, const std::vector<Block>& blocks, bool include_subheadings) {
+  std::string out;
+  for (size_t i : section.blocks) {
+    if (!include_subheadings && is_subheading(section, i)) continue;
+    if (!out.empty()) out += "\n\n";
+    out += blocks[i].text;
+  }
+  return out;
+}
+
+}  // namespace jtai::extract

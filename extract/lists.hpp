@@ -1,0 +1,21 @@
+#pragma once
+// Section content -> list items or joined text.
+#include <string>
+#include <vector>
+
+#include "extract/cleanup.hpp"
+#include "extract/structure.hpp"
+
+namespace jtai::extract {
+
+// One string per bullet or numbered item, in order. Sub-bullets and
+// paragraphs that continue an item are joined to it with single spaces; a
+// lead-in sentence before a list (ending with ':') is not an item;
+// sub-headings are not items. A section without bullets gives one item per
+// paragraph.
+std::vector<std::string> section_items(const Section& section, const std::vector<Block>& blocks);
+
+// The section's paragraphs and items joined with blank lines ("\n\n").
+std::string section_text(const Section& section, const std::vector<Block>& blocks, bool include_subheadings);
+
+}  // namespace jtai::extract

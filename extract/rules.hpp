@@ -1,0 +1,126 @@
+#pragma once
+// The extraction rules, loaded from TOML files in rules/ (RE2 patterns):
+//   sections.toml   section heading aliases, letter identification, list lead-ins
+//   themes.toml     canonical themes, theme phrase, deep dive, inspectorates
+//   dates.toml      letter date and fieldwork date sentences
+//   authorities/<urn>-<slug>.toml   per-authority overrides
+// Any error in these files throws jtai::RuleError naming file and line.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace re2 {
+class RE2;
+}
+
+namespace jtai::extract {
+
+// One compiled RE2 pattern and where it was written.
+struct Pattern {
+  std::string source;
+  std::string file;  // relative to the rules directory
+  long line = 0;
+  std::shared_ptr<const re2::RE2> re;
+
+  std::string where() const { return file + ":" + std::to_string(line); }
+  // Searches text; on a match fills groups (group 0 is the whole match).
+  bool search(std::string_view text, std::vector<std::string>* groups = nullptr) const;
+  bool full_match(std::string_view text) const;
+  // Searches text; on a match sets [begin, end) of the whole match.
+  bool find(std::string_view text, size_t& begin, size_t& end) const;
+  // The value of the named group after search(); empty when absent.
+  std::string named(std::string_view text, const std::string& group) const;
+};
+
+// Sections the extractor knows. Heading aliases map a heading to one of them.
+enum class SectionId {
+  headline_findings,
+  priority_actions,
+  improvements,
+  strengths,
+  main_findings,
+  case_study,
+  next_steps,
+  context,
+  other,  // a known heading that ends the current section and is not extracted
+};
+std::optional<SectionId> section_id_from_name(std::string_view name);
+std::string_view section_name(SectionId id);
+
+struct HeadingRule {
+  SectionId section;
+  Pattern pattern;  // matched against the whole heading text, case-insensitive
+};
+
+struct NamedPatterns {
+  std::string name;
+  std::vector<Pattern> patterns;
+};
+
+struct FixUp {
+  Pattern pattern;
+  std::string replacement;  // RE2 rewrite string (\1 for groups)
+};
+
+struct PinnedField {
+  std::string field;  // a report field name, e.g. "inspection_start"
+  nlohmann::json value;
+  std::string reason;
+  std::string where;
+};
+
+struct AuthorityOverride {
+  int urn = 0;
+  std::string file;
+  std::vector<HeadingRule> headings;  // tried before the general aliases
+  std::vector<FixUp> fixups;          // applied to paragraph text before sectioning
+  std::vector<PinnedField> pins;
+};
+
+class RuleSet {
+ public:
+  // Throws RuleError for any error in the rule files, Error when the
+  // directory or a required file is missing.
+  static RuleSet load(const std::filesystem::path& rules_dir);
+
+  // sha256 over every file under rules/ (path-sorted, path and content).
+  const std::string& version() const { return version_; }
+
+  const std::vector<HeadingRule>& headings() const { return headings_; }
+  const std::vector<Pattern>& jtai_markers() const { return jtai_markers_; }
+  const std::vector<Pattern>& not_jtai_markers() const { return not_jtai_markers_; }
+  const std::vector<Pattern>& no_priority_actions() const { return no_priority_actions_; }
+  const std::vector<Pattern>& introduction() const { return introduction_; }
+  const std::vector<Pattern>& introduction_end() const { return introduction_end_; }
+
+  const std::vector<NamedPatterns>& themes() const { return themes_; }
+  const std::vector<Pattern>& theme_phrase() const { return theme_phrase_; }
+  const std::vector<Pattern>& deep_dive() const { return deep_dive_; }
+  const std::vector<NamedPatterns>& inspectorates() const { return inspectorates_; }
+  const std::vector<Pattern>& fieldwork_sentence() const { return fieldwork_sentence_; }
+
+  const std::vector<Pattern>& letter_date() const { return letter_date_; }
+  const std::vector<Pattern>& fieldwork_dates() const { return fieldwork_dates_; }
+
+  const AuthorityOverride* authority(int urn) const;
+  const std::map<int, AuthorityOverride>& authorities() const { return authorities_; }
+
+ private:
+  friend class RuleLoader;
+  std::string version_;
+  std::vector<HeadingRule> headings_;
+  std::vector<Pattern> jtai_markers_, not_jtai_markers_, no_priority_actions_, introduction_,
+      introduction_end_;
+  std::vector<NamedPatterns> themes_, inspectorates_;
+  std::vector<Pattern> theme_phrase_, deep_dive_, fieldwork_sentence_;
+  std::vector<Pattern> letter_date_, fieldwork_dates_;
+  std::map<int, AuthorityOverride> authorities_;
+};
+
+}  // namespace jtai::extract

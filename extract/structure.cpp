@@ -1,0 +1,199 @@
+#include "extract/structure.hpp"
+
+#include "common/text.hpp"
+
+namespace jtai::extract {
+
+namespace {
+
+bool is_list_section(SectionId id) {
+  return id == SectionId::improvements || id == SectionId::strengths || id == SectionId::priority_actions;
+}
+
+bool starts_with_dear(const std::string& t) { return t.rfind("Dear ", 0) == 0; }
+
+// A short line, not a sentence, whose wording may be a heading even when it
+// is not set bold (some letters print "Case study: ..." in body type).
+bool could_be_plain_heading(const Block& b) {
+  return b.kind == Block::Kind::paragraph && !b.numbered && b.lines <= 2 && b.text.size() <= 120 &&
+         !ends_sentence(b.text);
+}
+
+}  // namespace
+
+bool looks_like_heading(const Block& b, float body_size) {
+  if (b.kind != Block::Kind::paragraph || b.numbered) return false;
+  if (b.lines > 3 || b.text.size() > 200) return false;
+  return b.bold || b.size >= body_size + 1.5f;
+}
+
+std::optional<HeadingMatch> match_heading(const std::string& raw, const RuleSet& rules,
+                                          const AuthorityOverride* override_rules) {
+  std::string text = squash_spaces(raw);
+  auto describe = [](const Pattern& p) { return p.where() + " '" + p.source + "'"; };
+  if (override_rules)
+    for (const auto& h : override_rules->headings)
+      if (h.pattern.full_match(text)) return HeadingMatch{h.section, describe(h.pattern)};
+  for (const auto& h : rules.headings())
+    if (h.pattern.full_match(text)) return HeadingMatch{h.section, describe(h.pattern)};
+  return std::nullopt;
+}
+
+void split_glued_headings(CleanText& text, const RuleSet& rules, const AuthorityOverride* override_rules) {
+  std::vector<Block> out;
+  out.reserve(text.blocks.size());
+  for (auto& b : text.blocks) {
+    if (b.kind == Block::Kind::paragraph && !b.bold && !b.bold_prefix.empty() &&
+        b.text.size() > b.bold_prefix.size() && b.text.compare(0, b.bold_prefix.size(), b.bold_prefix) == 0 &&
+        match_heading(b.bold_prefix, rules, override_rules)) {
+      Block heading = b;
+      heading.text = b.bold_prefix;
+      heading.bold = true;
+      heading.lines = 1;
+      heading.y1 = b.y0 + b.size * 1.2f;
+      out.push_back(std::move(heading));
+      b.text = squash_spaces(b.text.substr(b.bold_prefix.size()));
+      b.page_start = false;
+    }
+    b.bold_prefix.clear();
+    out.push_back(std::move(b));
+  }
+  text.blocks = std::move(out);
+}
+
+Structure find_structure(CleanText& text, const RuleSet& rules, const AuthorityOverride* override_rules) {
+  split_glued_headings(text, rules, override_rules);
+  const auto& blocks = text.blocks;
+  Structure s;
+  size_t start = 0;
+  for (size_t i = 0; i < blocks.size() && blocks[i].page <= 1; ++i) {
+    const Block& b = blocks[i];
+    bool marker = false;
+    for (const auto& p : rules.jtai_markers()) marker = marker || p.search(b.text);
+    bool title_type = b.kind == Block::Kind::paragraph && b.lines <= 5 && (b.bold || b.size >= text.body_size + 1.5f);
+    if (marker && title_type) {
+      s.title = i;
+      start = i + 1;
+      break;
+    }
+  }
+  if (!s.title) {
+    for (size_t i = 0; i < blocks.size() && blocks[i].page <= 1; ++i)
+      if (starts_with_dear(blocks[i].text)) {
+        start = i + 1;
+        break;
+      }
+  }
+  for (size_t i = 0; i < start; ++i)
+    if (!s.title || i != *s.title) s.header.push_back(i);
+
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t current = kNone;       // index into s.sections
+  size_t resume = kNone;        // section to go back to after a case-study box
+  float box_x = -1;             // left edge of the current case-study box's text (-1: not known yet)
+  auto box_indented = [&] { return box_x >= 0 && box_x > text.body_x + 3.0f; };
+
+  auto open = [&](SectionId id, std::string title, std::optional<size_t> heading) {
+    Section sec;
+    sec.id = id;
+    sec.title = std::move(title);
+    sec.heading = heading;
+    s.sections.push_back(std::move(sec));
+    current = s.sections.size() - 1;
+  };
+  auto end_box = [&] {
+    box_x = -1;
+    if (resume != kNone) {
+      current = resume;
+      resume = kNone;
+    } else {
+      open(SectionId::other, "", std::nullopt);
+    }
+  };
+  auto in_box = [&] { return current != kNone && s.sections[current].id == SectionId::case_study; };
+  auto add_content = [&](size_t i) {
+    if (current != kNone) s.sections[current].blocks.push_back(i);
+    else s.opening.push_back(i);
+  };
+
+  for (size_t i = start; i < blocks.size(); ++i) {
+    const Block& b = blocks[i];
+    bool typographic = looks_like_heading(b, text.body_size);
+    std::optional<HeadingMatch> m;
+    if (typographic || could_be_plain_heading(b)) m = match_heading(b.text, rules, override_rules);
+
+    if (m) {
+      s.headings.push_back(Heading{i, b.page, b.text, m, false});
+      if (m->section == SectionId::case_study) {
+        if (!in_box()) resume = current;
+      } else {
+        resume = kNone;
+      }
+      box_x = -1;
+      if (current != kNone && m->section != SectionId::case_study && s.sections[current].id == m->section &&
+          s.sections[current].blocks.empty()) {
+        // "Key strengths" directly followed by "Multi-agency strengths": one section.
+        s.sections[current].subheadings.push_back(i);
+        s.sections[current].blocks.push_back(i);
+        s.headings.back().subsection = true;
+        continue;
+      }
+      open(m->section, b.text, i);
+      continue;
+    }
+
+    if (typographic) {
+      if (in_box()) {
+        bool box_empty = s.sections[current].blocks.empty();
+        if (box_x < 0 && b.x0 > text.body_x + 3.0f) box_x = b.x0;
+        if ((box_indented() && b.x0 >= box_x - 2.0f) || box_empty) {
+          add_content(i);  // a sub-title inside the box
+          continue;
+        }
+        end_box();
+      }
+      Heading h{i, b.page, b.text, std::nullopt, true};
+      if (current != kNone) {
+        Section& cur = s.sections[current];
+        bool keep = true;
+        bool has_items = false;
+        for (size_t j : cur.blocks) has_items = has_items || blocks[j].kind == Block::Kind::item;
+        bool smaller = cur.heading && b.size < blocks[*cur.heading].size - 1.0f;
+        if (is_list_section(cur.id) && has_items && !smaller) {
+          // After a list, a heading in the section heading's type followed by
+          // plain paragraphs starts a section of its own; one followed by more
+          // items is a per-agency sub-heading.
+          keep = false;
+          for (size_t j = i + 1; j < blocks.size(); ++j) {
+            if (looks_like_heading(blocks[j], text.body_size)) break;
+            if (blocks[j].kind == Block::Kind::item) {
+              keep = true;
+              break;
+            }
+          }
+        } else if (cur.id == SectionId::headline_findings) {
+          keep = false;
+        }
+        if (keep) {
+          cur.subheadings.push_back(i);
+          cur.blocks.push_back(i);
+        } else {
+          h.subsection = false;
+          open(SectionId::other, b.text, i);
+        }
+      }
+      s.headings.push_back(std::move(h));
+      continue;
+    }
+
+    if (in_box()) {
+      float left = b.kind == Block::Kind::item ? b.bullet_x : b.x0;
+      if (box_x < 0) box_x = left;
+      else if (box_indented() && left < box_x - 2.0f) end_box();
+    }
+    add_content(i);
+  }
+  return s;
+}
+
+}  // namespace jtai::extract

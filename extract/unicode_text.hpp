@@ -1,0 +1,22 @@
+#pragma once
+// Character-level clean-up of PDF text: ligatures, odd spaces, bullet glyphs.
+#include <string>
+#include <string_view>
+
+namespace jtai::extract {
+
+// Expands ligatures (ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ), turns no-break and other odd spaces
+// into plain spaces and drops zero-width characters. Soft hyphens are kept
+// (a line-end soft hyphen tells cleanup to join the word halves).
+std::string normalize_word(std::string_view utf8);
+
+// The first UTF-8 code point of s (0 when empty) and its length in bytes.
+char32_t first_code_point(std::string_view s, size_t* length = nullptr);
+
+// A glyph used as a list bullet: private-use (Wingdings/Symbol) characters,
+// "•", "◼", "▪", "■", "●", "○", "◦", "‣", "⁃", "–" alone, "o" in Courier...
+bool is_bullet_glyph(std::string_view word);
+// The font is a symbol font whose every glyph is a bullet (Wingdings, Symbol).
+bool is_symbol_font(std::string_view font_name);
+
+}  // namespace jtai::extract

@@ -1,0 +1,173 @@
+// Loading rule files: versions, errors naming file and line, authority overrides.
+#include <doctest/doctest.h>
+
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "extract/extractor.hpp"
+#include "tests/extract/fixtures.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace jtai::extract;
+using jtai::test::copy_rules;
+using jtai::test::LayoutBuilder;
+using jtai::test::TempDir;
+using jtai::test::write_text;
+
+namespace {
+// Replaces the first occurrence of `from` in a rule file.
+void edit(const std::filesystem::path& file, const std::string& from, const std::string& to) {
+  std::string s = jtai::read_file(file);
+  auto at = s.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, "fixture text not found: " << from);
+  s.replace(at, from.size(), to);
+  write_text(file, s);
+}
+
+// Loads and returns the RuleError message (fails the test when none is thrown).
+std::string rule_error(const std::filesystem::path& dir, long* line = nullptr, std::string* file = nullptr) {
+  try {
+    RuleSet::load(dir);
+  } catch (const jtai::RuleError& e) {
+    if (line) *line = e.line();
+    if (file) *file = e.file();
+    return e.what();
+  }
+  FAIL("no RuleError thrown");
+  return {};
+}
+}  // namespace
+
+TEST_CASE("the repository's rules load") {
+  RuleSet r = RuleSet::load(jtai::test::rules_dir());
+  CHECK(r.version().size() == 64);
+  CHECK(r.themes().size() >= 12);
+  CHECK_FALSE(r.headings().empty());
+}
+
+TEST_CASE("any change to any file under rules/ changes the version; other files are only hashed") {
+  TempDir tmp;
+  copy_rules(tmp.path());
+  std::string v1 = RuleSet::load(tmp.path()).version();
+  CHECK(RuleSet::load(tmp.path()).version() == v1);
+  write_text(tmp.path() / "site.toml", "# someone else's file, not loaded by the extractor\n[[[not even toml\n");
+  std::string v2 = RuleSet::load(tmp.path()).version();
+  CHECK(v2 != v1);
+  edit(tmp.path() / "themes.toml", "name = \"neglect\"", "name = \"neglect \"");
+  CHECK(RuleSet::load(tmp.path()).version() != v2);
+}
+
+TEST_CASE("a TOML syntax error names file and line") {
+  TempDir tmp;
+  copy_rules(tmp.path());
+  write_text(tmp.path() / "dates.toml", "# comment\n[letter_date]\npatterns = ['a'\n");
+  long line = 0;
+  std::string file;
+  std::string msg = rule_error(tmp.path(), &line, &file);
+  CHECK(file == "dates.toml");
+  CHECK(line >= 3);
+  CHECK(msg.find("dates.toml:") == 0);
+  CHECK(msg.find("TOML syntax error") != std::string::npos);
+}
+
+TEST_CASE("a bad RE2 pattern names file, line and the pattern") {
+  TempDir tmp;
+  copy_rules(tmp.path());
+  write_text(tmp.path() / "dates.toml",
+             "[letter_date]\npatterns = [\n  '(?P<day>\\d+) (?P<month>\\w+) (?P<year>\\d{4})',\n"
+             "  '(?P<day>\\d+ (unclosed',\n]\n[fieldwork]\npatterns = ['(?P<end_day>1) (?P<end_month>May)']\n");
+  long line = 0;
+  std::string msg = rule_error(tmp.path(), &line);
+  CHECK(line == 4);
+  CHECK(msg.find("dates.toml:4:") == 0);
+  CHECK(msg.find("'(?P<day>\\d+ (unclosed'") != std::string::npos);
+  CHECK(msg.find("missing )") != std::string::npos);
+}
+
+TEST_CASE("unknown keys, wrong types and unknown sections are errors, not ignored") {
+  TempDir tmp;
+  copy_rules(tmp.path());
+  edit(tmp.path() / "sections.toml", "[[section]]\nid = \"headline_findings\"",
+       "[[section]]\nid = \"headline_findings\"\nheading = ['typo: singular key']");
+  std::string msg = rule_error(tmp.path());
+  CHECK(msg.find("unknown key 'heading'") != std::string::npos);
+
+  copy_rules(tmp.path() / "b");
+  edit(tmp.path() / "b" / "sections.toml", "id = \"next_steps\"", "id = \"next_stepz\"");
+  msg = rule_error(tmp.path() / "b");
+  CHECK(msg.find("unknown section 'next_stepz'") != std::string::npos);
+  CHECK(msg.find("sections.toml:") == 0);
+
+  copy_rules(tmp.path() / "c");
+  edit(tmp.path() / "c" / "themes.toml", "name = \"neglect\"", "name = 12");
+  msg = rule_error(tmp.path() / "c");
+  CHECK(msg.find("'name' must be a string") != std::string::npos);
+
+  copy_rules(tmp.path() / "d");
+  std::filesystem::remove(tmp.path() / "d" / "themes.toml");
+  msg = rule_error(tmp.path() / "d");
+  CHECK(msg.find("themes.toml") != std::string::npos);
+  CHECK(msg.find("missing") != std::string::npos);
+}
+
+TEST_CASE("date patterns must have the named groups the extractor reads") {
+  TempDir tmp;
+  copy_rules(tmp.path());
+  write_text(tmp.path() / "dates.toml",
+             "[letter_date]\npatterns = ['(\\d+) (\\w+) (\\d{4})']\n[fieldwork]\npatterns = ['x(?P<end_day>1)']\n");
+  std::string msg = rule_error(tmp.path());
+  CHECK(msg.find("dates.toml:2:") == 0);
+  CHECK(msg.find("(?P<day>") != std::string::npos);
+}
+
+TEST_CASE("authority override files: name, keys, pins need a reason") {
+  TempDir tmp;
+  copy_rules(tmp.path());
+  write_text(tmp.path() / "authorities" / "anytown.toml", "");
+  CHECK(rule_error(tmp.path()).find("<urn>-<slug>.toml") != std::string::npos);
+  std::filesystem::remove(tmp.path() / "authorities" / "anytown.toml");
+
+  write_text(tmp.path() / "authorities" / "12345-anytown.toml",
+             "[[pin]]\nfield = \"inspection_start\"\nvalue = \"2017-03-21\"\nreason = \"\"\n");
+  long line = 0;
+  std::string msg = rule_error(tmp.path(), &line);
+  CHECK(msg.find("authorities/12345-anytown.toml:") == 0);
+  CHECK(msg.find("reason") != std::string::npos);
+  CHECK(line == 4);
+
+  write_text(tmp.path() / "authorities" / "12345-anytown.toml",
+             "[[fixup]]\npattern = 'a(b'\nreplacement = 'x'\n");
+  msg = rule_error(tmp.path(), &line);
+  CHECK(line == 2);
+  CHECK(msg.find("'a(b'") != std::string::npos);
+
+  write_text(tmp.path() / "authorities" / "12345-anytown.toml",
+             "[[fixup]]\npattern = 'a(b)'\nreplacement = '\\2'\n");
+  msg = rule_error(tmp.path(), &line);
+  CHECK(line == 3);
+  CHECK(msg.find("bad replacement") != std::string::npos);
+}
+
+TEST_CASE("an override adds heading aliases, fixes text before sectioning and pins fields") {
+  TempDir tmp;
+  copy_rules(tmp.path());
+  write_text(tmp.path() / "authorities" / "12345-anytown.toml",
+             "urn = 12345\n"
+             "[[heading]]\nsection = \"improvements\"\npattern = 'things to work on'\n"
+             "[[fixup]]\npattern = 'Between 16 May and 20 Mya'\nreplacement = 'Between 16 May and 20 May 2016'\n"
+             "[[pin]]\nfield = \"theme\"\nvalue = \"neglect\"\nreason = \"the letter names no theme\"\n");
+  RuleSet rules = RuleSet::load(tmp.path());
+  REQUIRE(rules.authority(12345));
+  LayoutBuilder b;
+  b.bold("Joint targeted area inspection of Anytown").gap()
+      .text("Between 16 May and 20 Mya, Ofsted and the Care Quality Commission (CQC) inspected.").gap()
+      .bold("Things to work on").gap()
+      .bullet("Recording.");
+  Report with = extract_report(b.build(), rules, 12345);
+  CHECK(with.improvements == std::vector<std::string>{"Recording."});
+  CHECK(with.inspection_start == "2016-05-16");
+  CHECK(with.theme == "neglect");
+  Report without = extract_report(b.build(), rules, std::nullopt);
+  CHECK(without.improvements.empty());
+  CHECK_FALSE(without.inspection_start);
+  CHECK_FALSE(without.theme);
+}
