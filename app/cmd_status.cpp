@@ -1,0 +1,38 @@
+// `jtai status`: what the data directory holds and what the last runs did.
+// Read-only: never takes the lock, never writes the database.
+#include <iostream>
+#include <memory>
+
+#include "app/command.hpp"
+#include "refresh/status.hpp"
+
+namespace jtai::app {
+namespace {
+
+struct StatusCommand {
+  std::string data_dir;
+  int runs = 10;
+  bool json = false;
+};
+
+CommandRegistrar registrar(50, [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
+  auto* sub = app.add_subcommand(
+      "status",
+      "Show the last runs, counts of authorities, letters and findings, letters with extraction warnings and what "
+      "changed in the last run (read-only).");
+  auto o = std::make_shared<StatusCommand>();
+  sub->add_option("--data", o->data_dir, "Data directory")->required();
+  sub->add_option("--runs", o->runs, "How many recent runs to list")->capture_default_str()->check(CLI::Range(1, 1000));
+  sub->add_flag("--json", o->json, "Print JSON instead of text");
+  return [o] {
+    auto report = refresh::read_status(o->data_dir, o->runs);  // jtai::Error (no database) -> exit 2
+    if (o->json)
+      std::cout << refresh::status_to_json(report).dump(2) << "\n";
+    else
+      std::cout << refresh::format_status(report);
+    return kExitOk;
+  };
+});
+
+}  // namespace
+}  // namespace jtai::app

@@ -1,0 +1,60 @@
+#pragma once
+// What `jtai status` shows, read from DIR/jtai.sqlite without writing to it.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace jtai::refresh {
+
+struct RunInfo {
+  int64_t id = 0;
+  std::string command, site, started_at, ended_at, status;
+  int64_t pid = 0;
+  bool abandoned = false;  // still 'running' but its process is gone
+  int authorities_seen = 0, jtai_seen = 0, downloads = 0, new_letters = 0, extracted = 0, changed_findings = 0,
+      errors = 0;
+  int64_t requests = 0, bytes = 0;
+  std::vector<std::string> messages;
+  std::string summary;
+};
+
+struct WarnedLetter {
+  int urn = 0;
+  std::string letter;  // "Barnsley — 2022-07-18"
+  std::vector<std::string> warnings;
+};
+
+struct StatusReport {
+  std::filesystem::path data_dir;
+  std::string running;  // "jtai refresh (pid …, started …)" while a run holds the lock, else empty
+  int authorities = 0;
+  int jtai_letters = 0;         // JTAI publications ever listed
+  int stored_letters = 0;       // of which the PDF is stored
+  int gone_letters = 0;         // no longer listed by the site (kept)
+  int not_jtai = 0;             // stored letters whose current extraction says not_jtai
+  std::vector<std::string> unreadable;  // "Letter: reason" for stored PDFs the extractor could not read
+  int findings = 0;             // items in current extractions
+  std::vector<std::pair<std::string, int>> rules_versions;  // current extractions per rules version
+  std::vector<RunInfo> runs;    // newest first
+  // What the newest run did.
+  std::vector<std::string> last_run_new_letters;
+  std::vector<std::string> last_run_extracted;         // every extraction it stored
+  std::vector<std::string> last_run_findings_changed;  // of those, the ones whose findings differ from the previous
+  std::vector<std::string> last_run_gone;
+  std::vector<WarnedLetter> warned;
+};
+
+// Throws jtai::Error with a clear message when DIR holds no jtai database.
+StatusReport read_status(const std::filesystem::path& data_dir, int max_runs = 10);
+
+std::string format_status(const StatusReport& report);
+nlohmann::ordered_json status_to_json(const StatusReport& report);
+
+// True when a process with this pid exists.
+bool process_alive(int64_t pid);
+
+}  // namespace jtai::refresh
