@@ -2,6 +2,7 @@
 // One crawl of the Ofsted site into the store: listing pages -> providers ->
 // publications -> new JTAI letters downloaded, stored and extracted.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ struct CrawlOptions {
   double delay_seconds = 1.0;
   std::string command = "crawl";  // recorded in runs.command ("refresh" when called by refresh)
   bool progress = false;          // live progress on a terminal; plain log lines otherwise
+  bool quiet = false;             // no log lines at all (tests)
+  // Overrides of rules/site.toml [http] values, for tests and impatient users.
+  std::optional<double> timeout_seconds;
+  std::optional<double> backoff_seconds;
+  std::optional<int> max_attempts;
+  std::optional<double> retry_after_cap_seconds;
 };
 
 struct CrawlResult {
@@ -27,7 +34,8 @@ struct CrawlResult {
 };
 
 // Never throws for site or network trouble: that becomes status failed/suspect
-// with messages. Throws jtai::Error only when the store itself cannot be used.
+// with messages. Throws jtai::Error only when the store itself cannot be used,
+// and jtai::RuleError (after recording the run as failed) for a rule-file mistake.
 CrawlResult run_crawl(store::Store& store, const CrawlOptions& options);
 
 }  // namespace jtai::crawler

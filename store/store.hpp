@@ -85,6 +85,10 @@ struct SavedExtraction {
   bool findings_changed = false;  // differs from the previous current extraction (or is the first)
 };
 
+// UTC time with milliseconds, e.g. "2026-11-22T01:30:37.123Z". Run start and
+// seen-at times use it so that runs a second apart still order correctly.
+std::string timestamp_now();
+
 class Store {
  public:
   // Creates the directory if needed, opens DIR/jtai.sqlite and migrates it.
@@ -101,6 +105,10 @@ class Store {
   void close_abandoned_runs();
   std::optional<RunRow> last_run_with_status(RunStatus status, const std::string& command = {});
   std::vector<RunRow> recent_runs(int limit);
+  std::optional<RunRow> run(int64_t run_id);
+  // The newest crawl or refresh run that ended 'ok' and saw at least one authority:
+  // the baseline of the completeness guard.
+  std::optional<RunRow> last_good_crawl();
 
   // What the crawler sees.
   void upsert_authority(const AuthorityRow& authority, const std::string& seen_at);
@@ -111,6 +119,10 @@ class Store {
   std::vector<PublicationRow> jtai_publications_without_file();
   std::optional<FileRow> file_for(int64_t publication_id);
   void record_file(const FileRow& file);
+  std::vector<PublicationRow> publications_of(int urn);
+  std::optional<PublicationRow> publication_by_file_id(const std::string& file_id);
+  // True when a publication other than `publication_id` has its PDF stored at `path`.
+  bool file_path_taken(const std::string& path, int64_t publication_id);
 
   // Parsed layouts, keyed by the PDF's sha256 and the layout code's version.
   void save_layout(const std::string& sha256, int layout_version, const std::string& data);
@@ -119,7 +131,15 @@ class Store {
   // Extractions: the saved one becomes current; earlier ones are kept.
   SavedExtraction save_extraction(int64_t publication_id, const std::string& sha256,
                                   const extract::Report& report);
+  // A stored PDF the extractor cannot read: recorded as an extraction of kind "error"
+  // with the reason. It becomes current only when the publication has no current
+  // jtai/not_jtai extraction, so a failed re-extraction never hides good findings.
+  SavedExtraction save_error_extraction(int64_t publication_id, const std::string& sha256,
+                                        const std::string& rules_version, const std::string& reason);
   std::optional<std::string> current_rules_version(int64_t publication_id);
+  // JTAI letters with a stored PDF but no current extraction (e.g. a run killed
+  // between download and extraction).
+  std::vector<StoredLetter> letters_without_current_extraction();
   std::vector<StoredLetter> stored_letters();  // every JTAI publication with a stored PDF
 
   // HTTP cache for conditional GET.

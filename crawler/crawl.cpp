@@ -1,0 +1,432 @@
+#include "crawler/crawl.hpp"
+
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "common/authority_table.hpp"
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "common/hash.hpp"
+#include "common/text.hpp"
+#include "crawler/http.hpp"
+#include "crawler/progress.hpp"
+#include "crawler/site_pages.hpp"
+#include "crawler/site_rules.hpp"
+#include "crawler/url.hpp"
+#include "extract/extractor.hpp"
+
+namespace jtai::crawler {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const kMonths[] = {"january", "february", "march",     "april",   "may",      "june",
+                               "july",    "august",   "september", "october", "november", "december"};
+
+// "2025-02-27" -> "27 february 2025", as the report file names have it.
+std::string file_date(const std::string& iso) {
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(iso.c_str(), "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12) return iso;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%02d %s %04d", d, kMonths[m - 1], y);
+  return buf;
+}
+
+// A file name must not carry a path separator or start with a dot.
+std::string safe_file_part(std::string s) {
+  for (char& c : s)
+    if (c == '/' || c == '\\' || c == '\0') c = '-';
+  while (!s.empty() && s.front() == '.') s.erase(s.begin());
+  return s;
+}
+
+std::string with_query(const std::string& url, const std::string& query) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + query;
+}
+
+bool type_accepted(const std::string& type, const std::vector<std::string>& accepted) {
+  if (type.empty()) return true;  // no Content-Type: the body checks decide
+  for (const auto& a : accepted)
+    if (type.rfind(a, 0) == 0) return true;
+  return false;
+}
+
+std::string human_bytes(int64_t bytes) {
+  char buf[32];
+  if (bytes >= 1'000'000)
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(bytes) / 1e3);
+  return buf;
+}
+
+class Crawl {
+ public:
+  Crawl(store::Store& store, const CrawlOptions& options) : store_(store), options_(options) {}
+
+  CrawlResult run();
+
+ private:
+  void load_rules();
+  std::string fetch_page(const std::string& url);
+  bool read_listing(std::vector<ListedProvider>& providers);
+  void read_provider(const ListedProvider& provider, std::vector<int>& fully_read);
+  void download(const store::PublicationRow& publication);
+  void extract(int64_t publication_id, int urn, const std::string& relative_path, const std::string& sha256);
+  std::string report_path(const store::PublicationRow& publication);
+  store::RunStatus judge();
+  void error(const std::string& message) {
+    ++result_.counts.errors;
+    message_(message);
+  }
+  // Every message is logged; the run record keeps the first kMaxMessages and a count of the rest,
+  // so a site-wide markup change does not flood `runs.messages`.
+  void message_(const std::string& message) {
+    progress_->log(message);
+    if (result_.messages.size() < kMaxMessages)
+      result_.messages.push_back(message);
+    else
+      ++more_messages_;
+  }
+  static constexpr size_t kMaxMessages = 25;
+  int more_messages_ = 0;
+  void update_progress() {
+    progress_->update(pages_, providers_done_, providers_total_, downloads_done_, downloads_total_);
+  }
+
+  store::Store& store_;
+  const CrawlOptions& options_;
+  CrawlResult result_;
+  std::string started_at_;
+  SiteRules rules_;
+  std::optional<AuthorityTable> authorities_;
+  std::optional<extract::RuleSet> extraction_rules_;
+  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<Progress> progress_;
+  std::string site_;  // without a trailing slash
+  bool listing_complete_ = true;
+  std::map<int, std::string> authority_names_;
+  int pages_ = 0, providers_done_ = 0, providers_total_ = 0, downloads_done_ = 0, downloads_total_ = 0;
+};
+
+void Crawl::load_rules() {
+  rules_ = SiteRules::load(options_.rules_dir);
+  if (options_.timeout_seconds) {
+    rules_.http.total_timeout_seconds = *options_.timeout_seconds;
+    rules_.http.connect_timeout_seconds = std::min(rules_.http.connect_timeout_seconds, *options_.timeout_seconds);
+  }
+  if (options_.backoff_seconds) rules_.http.backoff_seconds = *options_.backoff_seconds;
+  if (options_.max_attempts) rules_.http.max_attempts = std::max(1, *options_.max_attempts);
+  if (options_.retry_after_cap_seconds) rules_.http.retry_after_cap_seconds = *options_.retry_after_cap_seconds;
+  authorities_ = AuthorityTable::load(options_.rules_dir);
+  extraction_rules_ = extract::RuleSet::load(options_.rules_dir);
+}
+
+// GETs a site page, conditionally when a cached copy exists; the body of every
+// page is kept under DIR/cache/pages/ so a 304 can be answered from it.
+std::string Crawl::fetch_page(const std::string& url) {
+  const fs::path cache_file = store_.data_dir() / "cache" / "pages" / (sha256_hex(url) + ".html");
+  HttpRequest request;
+  request.url = url;
+  request.max_bytes = rules_.http.page_max_bytes;
+  auto cached = store_.http_cache(url);
+  if (cached && fs::exists(cache_file)) {
+    request.if_none_match = cached->etag;
+    request.if_modified_since = cached->last_modified;
+  }
+  HttpResponse response = http_->get(request);
+  ++pages_;
+  if (response.status == 304 && (request.if_none_match || request.if_modified_since)) return read_file(cache_file);
+  if (response.status != 200) throw Error(url + ": HTTP " + std::to_string(response.status));
+  if (!type_accepted(response.content_type, rules_.http.page_content_types))
+    throw Error(url + ": expected a web page, got " + response.content_type);
+  if (response.etag || response.last_modified) {
+    write_file_atomic(cache_file, response.body);
+    store_.save_http_cache(url, {response.etag, response.last_modified}, 200);
+  }
+  return std::move(response.body);
+}
+
+bool Crawl::read_listing(std::vector<ListedProvider>& providers) {
+  std::set<int> seen;
+  const std::string base = site_ + rules_.listing.path;
+  // The next page starts after the providers the site actually listed, so a site that quietly
+  // serves fewer rows than asked for (as in February 2025) loses nobody.
+  size_t start = 0;
+  for (int page = 0; page < rules_.listing.max_pages; ++page) {
+    const std::string url =
+        with_query(base, rules_.listing.start_parameter + "=" + std::to_string(start) + "&" +
+                             rules_.listing.rows_parameter + "=" + std::to_string(rules_.listing.rows));
+    std::vector<ListedProvider> listed;
+    try {
+      listed = parse_listing(fetch_page(url), url, rules_);
+    } catch (const Error& e) {
+      error("listing page " + std::to_string(page + 1) + " failed: " + e.what());
+      return false;
+    }
+    update_progress();
+    if (listed.empty()) {
+      if (page == 0) {
+        error("listing page 1 lists no providers; has the site's markup changed? (see " + rules_.file + " [listing])");
+        return false;
+      }
+      return true;  // past the end
+    }
+    start += listed.size();
+    int added = 0;
+    for (auto& p : listed)
+      if (seen.insert(p.urn).second) {
+        providers.push_back(std::move(p));
+        ++added;
+      }
+    progress_->log("listing page " + std::to_string(page + 1) + ": " + std::to_string(listed.size()) + " providers");
+    if (added == 0) {
+      error("listing page " + std::to_string(page + 1) + " repeats earlier providers; is paging ('" +
+            rules_.listing.start_parameter + "') still honoured?");
+      return false;
+    }
+  }
+  error("listing still had providers after " + std::to_string(rules_.listing.max_pages) +
+        " pages (max_pages in " + rules_.file + ")");
+  return false;
+}
+
+void Crawl::read_provider(const ListedProvider& provider, std::vector<int>& fully_read) {
+  ProviderPage page;
+  try {
+    page = parse_provider_page(fetch_page(provider.url), provider.url, rules_);
+  } catch (const Error& e) {
+    error("provider " + std::to_string(provider.urn) + " (" + provider.name + "): " + e.what());
+    return;
+  }
+  bool complete = true;
+  if (static_cast<int>(page.publications.size()) < page.file_links) {
+    error("provider " + std::to_string(provider.urn) + " (" + provider.name + "): read " +
+          std::to_string(page.publications.size()) + " of " + std::to_string(page.file_links) +
+          " file links; has the page markup changed? (see " + rules_.file + " [provider])");
+    complete = false;
+  }
+  if (page.publications.empty()) {
+    int known = 0;
+    for (const auto& p : store_.publications_of(provider.urn)) known += p.gone_since ? 0 : 1;
+    if (known > 0) {
+      if (complete)
+        error("provider " + std::to_string(provider.urn) + " (" + provider.name + ") lists none of its " +
+              std::to_string(known) + " known publications; not marking them gone");
+      complete = false;
+    }
+  }
+  for (const auto& pub : page.publications) {
+    store::PublicationRow row;
+    row.urn = provider.urn;
+    row.file_id = pub.file_id;
+    row.url = pub.url;
+    row.kind = pub.kind;
+    row.title = pub.title;
+    row.published_on = pub.published_on;
+    store_.upsert_publication(row, started_at_);
+    if (pub.kind == "jtai") ++result_.counts.jtai_seen;
+  }
+  if (complete) fully_read.push_back(provider.urn);
+}
+
+std::string Crawl::report_path(const store::PublicationRow& publication) {
+  std::string slug;
+  if (const Authority* a = authorities_->find(publication.urn)) slug = a->slug;
+  if (slug.empty()) slug = slugify(authority_names_[publication.urn]);
+  if (slug.empty()) slug = "authority";
+  std::string kind_title = to_lower_ascii(trim(publication.title.substr(0, publication.title.find(','))));
+  if (kind_title.empty()) kind_title = publication.kind;
+  std::string when = publication.published_on ? file_date(*publication.published_on) : publication.file_id;
+  const std::string folder = "reports/" + std::to_string(publication.urn) + "_" + safe_file_part(slug) + "/";
+  std::string path = folder + safe_file_part(kind_title + " - " + when) + ".pdf";
+  if (store_.file_path_taken(path, publication.id))
+    path = folder + safe_file_part(kind_title + " - " + when + " (" + publication.file_id + ")") + ".pdf";
+  return path;
+}
+
+void Crawl::download(const store::PublicationRow& publication) {
+  const std::string label = authority_names_.count(publication.urn) ? authority_names_[publication.urn]
+                                                                    : "URN " + std::to_string(publication.urn);
+  const std::string what = label + " " + publication.published_on.value_or(publication.file_id);
+  HttpResponse response;
+  try {
+    HttpRequest request;
+    request.url = publication.url;
+    request.max_bytes = rules_.http.pdf_max_bytes;
+    response = http_->get(request);
+  } catch (const Error& e) {
+    error("download of " + what + " failed: " + e.what() + " (retried next run)");
+    return;
+  }
+  auto reject = [&](const std::string& why) {
+    error("download of " + what + " rejected: " + publication.url + " " + why + " (retried next run)");
+  };
+  if (response.status != 200) return reject("answered HTTP " + std::to_string(response.status));
+  if (!type_accepted(response.content_type, rules_.http.pdf_content_types))
+    return reject("served " + response.content_type + " where a PDF was expected");
+  const std::string& body = response.body;
+  if (body.rfind("%PDF-", 0) != 0) return reject("does not start with %PDF");
+  if (body.find("%%EOF", body.size() > 2048 ? body.size() - 2048 : 0) == std::string::npos)
+    return reject("is truncated (no %%EOF at the end)");
+
+  const std::string relative = report_path(publication);
+  const std::string sha = sha256_hex(body);
+  try {
+    write_file_atomic(store_.data_dir() / relative, body);
+  } catch (const Error& e) {
+    error(std::string("cannot store ") + what + ": " + e.what());
+    return;
+  }
+  store_.record_file({publication.id, relative, sha, static_cast<int64_t>(body.size()), store::timestamp_now()});
+  ++result_.counts.downloads;
+  ++result_.counts.new_letters;
+  result_.new_letters.push_back(label + " — " + publication.published_on.value_or("date unknown"));
+  progress_->log("stored " + relative + " (" + human_bytes(static_cast<int64_t>(body.size())) + ")");
+  extract(publication.id, publication.urn, relative, sha);
+}
+
+void Crawl::extract(int64_t publication_id, int urn, const std::string& relative_path, const std::string& sha256) {
+  const std::string& rules_version = extraction_rules_->version();
+  try {
+    std::optional<extract::Layout> layout;
+    if (auto stored = store_.load_layout(sha256, extract::kLayoutVersion)) {
+      try {
+        layout = extract::decode_layout(*stored);
+      } catch (const Error&) {
+        layout.reset();  // a damaged stored layout: parse the PDF again below
+      }
+    }
+    if (!layout) {
+      layout = extract::read_layout(store_.data_dir() / relative_path);
+      store_.save_layout(sha256, extract::kLayoutVersion, extract::encode_layout(*layout));
+    }
+    extract::Report report = extract::extract_report(*layout, *extraction_rules_, urn);
+    store_.save_extraction(publication_id, sha256, report);
+    ++result_.counts.extracted;
+    if (report.kind == extract::Report::Kind::not_jtai)
+      progress_->log(relative_path + ": not a JTAI letter (" + report.reason + ")");
+  } catch (const PdfError& e) {
+    store_.save_error_extraction(publication_id, sha256, rules_version, e.what());
+    error(relative_path + ": cannot be read: " + e.what() + " (kept; recorded as an extraction error)");
+  } catch (const Error& e) {
+    error(relative_path + ": extraction failed: " + e.what() + " (tried again next run)");
+  }
+}
+
+store::RunStatus Crawl::judge() {
+  auto& c = result_.counts;
+  if (more_messages_ > 0) {
+    result_.messages.push_back("... and " + std::to_string(more_messages_) + " more message(s) like these");
+    more_messages_ = 0;
+  }
+  // The guard's verdicts are always recorded, however many messages came before.
+  auto verdict = [this](const std::string& m) {
+    progress_->log(m);
+    result_.messages.push_back(m);
+  };
+  if (c.authorities_seen == 0) return store::RunStatus::failed;
+  bool suspect = !listing_complete_ || c.errors > 0;
+  if (auto baseline = store_.last_good_crawl()) {
+    const double f = rules_.min_fraction;
+    if (c.authorities_seen < f * baseline->counts.authorities_seen) {
+      verdict("suspect: " + std::to_string(c.authorities_seen) + " authorities seen, " +
+               std::to_string(baseline->counts.authorities_seen) + " in the last good run (#" +
+               std::to_string(baseline->id) + ")");
+      suspect = true;
+    }
+    if (c.jtai_seen < f * baseline->counts.jtai_seen) {
+      verdict("suspect: " + std::to_string(c.jtai_seen) + " JTAI letters listed, " +
+               std::to_string(baseline->counts.jtai_seen) + " in the last good run (#" +
+               std::to_string(baseline->id) + ")");
+      suspect = true;
+    }
+  }
+  return suspect ? store::RunStatus::suspect : store::RunStatus::ok;
+}
+
+CrawlResult Crawl::run() {
+  progress_ = std::make_unique<Progress>(options_.progress, options_.quiet);
+  store_.close_abandoned_runs();
+  result_.run_id = store_.begin_run(options_.command, options_.site);
+  started_at_ = store_.run(result_.run_id)->started_at;
+  store::RunStatus status = store::RunStatus::failed;
+  std::optional<RuleError> rule_error;
+  try {
+    try {
+      load_rules();
+    } catch (const RuleError& e) {
+      rule_error = e;  // recorded as a failed run, then reported as bad input
+      throw;
+    }
+    site_ = options_.site;
+    while (!site_.empty() && site_.back() == '/') site_.pop_back();
+    auto site = parse_url(site_ + "/");
+    if (!site) throw Error("--site " + options_.site + " is not an http(s) URL");
+
+    HttpSettings settings;
+    settings.rules = rules_.http;
+    settings.delay_seconds = options_.delay_seconds;
+    settings.allowed_hosts.insert(site->host);
+    for (const auto& h : rules_.http.file_hosts) settings.allowed_hosts.insert(to_lower_ascii(h));
+    http_ = std::make_unique<HttpClient>(settings, [this](const std::string& line) { progress_->log(line); });
+
+    std::vector<ListedProvider> providers;
+    listing_complete_ = read_listing(providers);
+    providers_total_ = static_cast<int>(providers.size());
+    result_.counts.authorities_seen = providers_total_;
+    for (const auto& p : providers) {
+      store_.upsert_authority({p.urn, p.name, p.provider_path}, started_at_);
+      authority_names_[p.urn] = p.name;
+    }
+
+    std::vector<int> fully_read;
+    for (const auto& p : providers) {
+      read_provider(p, fully_read);
+      ++providers_done_;
+      update_progress();
+    }
+    store_.mark_unlisted_publications(fully_read, started_at_);
+
+    auto todo = store_.jtai_publications_without_file();
+    downloads_total_ = static_cast<int>(todo.size());
+    if (!todo.empty()) progress_->log(std::to_string(todo.size()) + " JTAI letter(s) to download");
+    for (const auto& publication : todo) {
+      download(publication);
+      ++downloads_done_;
+      update_progress();
+    }
+    // Letters stored by a run that ended before extracting them.
+    for (const auto& letter : store_.letters_without_current_extraction())
+      extract(letter.publication.id, letter.publication.urn, letter.file.path, letter.file.sha256);
+
+    status = judge();
+  } catch (const Error& e) {
+    result_.messages.push_back(e.what());
+    if (!rule_error) progress_->log(e.what());  // a rule error is reported by the caller
+    ++result_.counts.errors;
+    status = store::RunStatus::failed;
+  }
+  if (http_) {
+    result_.counts.requests = http_->requests();
+    result_.counts.bytes = http_->bytes();
+  }
+  result_.status = status;
+  const auto& c = result_.counts;
+  std::string summary = store::to_string(status) + ": " + std::to_string(c.authorities_seen) + " authorities, " +
+                        std::to_string(c.jtai_seen) + " JTAI letters listed, " + std::to_string(c.downloads) +
+                        " downloaded, " + std::to_string(c.extracted) + " extracted, " + std::to_string(c.errors) +
+                        " error(s); " + std::to_string(c.requests) + " requests, " + human_bytes(c.bytes);
+  store_.finish_run(result_.run_id, status, c, result_.messages, summary);
+  progress_.reset();
+  if (rule_error) throw *rule_error;
+  return result_;
+}
+
+}  // namespace
+
+CrawlResult run_crawl(store::Store& store, const CrawlOptions& options) { return Crawl(store, options).run(); }
+
+}  // namespace jtai::crawler

@@ -1,0 +1,526 @@
+#include "store/store.hpp"
+
+#include <signal.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
+
+#include "common/error.hpp"
+#include "store/migrations.hpp"
+
+namespace jtai::store {
+
+namespace fs = std::filesystem;
+
+std::string timestamp_now() {
+  timeval tv{};
+  gettimeofday(&tv, nullptr);
+  std::tm tm{};
+  time_t secs = tv.tv_sec;
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(tv.tv_usec / 1000));
+  return buf;
+}
+
+std::string to_string(RunStatus status) {
+  switch (status) {
+    case RunStatus::running: return "running";
+    case RunStatus::ok: return "ok";
+    case RunStatus::suspect: return "suspect";
+    case RunStatus::failed: return "failed";
+  }
+  return "failed";
+}
+
+RunStatus run_status_from_string(const std::string& s) {
+  if (s == "running") return RunStatus::running;
+  if (s == "ok") return RunStatus::ok;
+  if (s == "suspect") return RunStatus::suspect;
+  if (s == "failed") return RunStatus::failed;
+  throw Error("unknown run status '" + s + "'");
+}
+
+namespace {
+
+fs::path prepare_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error("cannot create data directory " + dir.string() + ": " + ec.message());
+  return dir;
+}
+
+constexpr const char* kRunColumns =
+    "id, command, site, started_at, ended_at, status, authorities_seen, jtai_seen, requests, bytes, "
+    "downloads, new_letters, extracted, changed_findings, errors, messages, summary";
+
+RunRow read_run(const Statement& st) {
+  RunRow r;
+  r.id = st.column_int(0);
+  r.command = st.column_text(1);
+  r.site = st.column_text(2);
+  r.started_at = st.column_text(3);
+  r.ended_at = st.column_optional_text(4);
+  r.status = run_status_from_string(st.column_text(5));
+  r.counts.authorities_seen = static_cast<int>(st.column_int(6));
+  r.counts.jtai_seen = static_cast<int>(st.column_int(7));
+  r.counts.requests = st.column_int(8);
+  r.counts.bytes = st.column_int(9);
+  r.counts.downloads = static_cast<int>(st.column_int(10));
+  r.counts.new_letters = static_cast<int>(st.column_int(11));
+  r.counts.extracted = static_cast<int>(st.column_int(12));
+  r.counts.changed_findings = static_cast<int>(st.column_int(13));
+  r.counts.errors = static_cast<int>(st.column_int(14));
+  try {
+    auto j = nlohmann::json::parse(st.column_text(15));
+    if (j.is_array())
+      for (const auto& m : j)
+        if (m.is_string()) r.messages.push_back(m.get<std::string>());
+  } catch (const nlohmann::json::exception&) {
+    r.messages.push_back(st.column_text(15));
+  }
+  r.summary = st.column_optional_text(16);
+  return r;
+}
+
+constexpr const char* kPublicationColumns =
+    "id, urn, file_id, url, kind, title, published_on, first_seen, last_seen, gone_since";
+
+PublicationRow read_publication(const Statement& st, int first = 0) {
+  PublicationRow p;
+  p.id = st.column_int(first + 0);
+  p.urn = static_cast<int>(st.column_int(first + 1));
+  p.file_id = st.column_text(first + 2);
+  p.url = st.column_text(first + 3);
+  p.kind = st.column_text(first + 4);
+  p.title = st.column_text(first + 5);
+  p.published_on = st.column_optional_text(first + 6);
+  p.first_seen = st.column_text(first + 7);
+  p.last_seen = st.column_text(first + 8);
+  p.gone_since = st.column_optional_text(first + 9);
+  return p;
+}
+
+FileRow read_file_row(const Statement& st, int first = 0) {
+  FileRow f;
+  f.publication_id = st.column_int(first + 0);
+  f.path = st.column_text(first + 1);
+  f.sha256 = st.column_text(first + 2);
+  f.size = st.column_int(first + 3);
+  f.fetched_at = st.column_text(first + 4);
+  return f;
+}
+
+// A finding as stored: (section, position, title, text).
+using FindingKey = std::tuple<std::string, int, std::string, std::string>;
+
+std::vector<FindingKey> findings_of(const extract::Report& report) {
+  std::vector<FindingKey> out;
+  auto add = [&](const char* section, const std::vector<std::string>& items) {
+    int pos = 0;
+    for (const auto& text : items) out.emplace_back(section, ++pos, std::string(), text);
+  };
+  add("priority_action", report.priority_actions);
+  add("improvement", report.improvements);
+  add("strength", report.strengths);
+  int pos = 0;
+  for (const auto& cs : report.case_studies) out.emplace_back("case_study", ++pos, cs.title, cs.text);
+  return out;
+}
+
+std::vector<FindingKey> stored_findings(Db& db, int64_t extraction_id) {
+  auto st = db.prepare(
+      "SELECT section, position, COALESCE(title, ''), text FROM findings WHERE extraction_id = ?1 "
+      "ORDER BY section, position");
+  st.bind(1, extraction_id);
+  std::vector<FindingKey> out;
+  while (st.step())
+    out.emplace_back(st.column_text(0), static_cast<int>(st.column_int(1)), st.column_text(2), st.column_text(3));
+  return out;
+}
+
+struct CurrentExtraction {
+  int64_t id = 0;
+  std::string kind;
+};
+
+std::optional<CurrentExtraction> current_extraction(Db& db, int64_t publication_id) {
+  auto st = db.prepare("SELECT id, kind FROM extractions WHERE publication_id = ?1 AND is_current = 1");
+  st.bind(1, publication_id);
+  if (!st.step()) return std::nullopt;
+  return CurrentExtraction{st.column_int(0), st.column_text(1)};
+}
+
+bool process_alive(int64_t pid) {
+  if (pid <= 0) return false;
+  if (::kill(static_cast<pid_t>(pid), 0) == 0) return true;
+  return errno == EPERM;  // exists, owned by someone else
+}
+
+}  // namespace
+
+Store::Store(const fs::path& data_dir) : data_dir_(prepare_dir(data_dir)), db_(data_dir / kDatabaseName) {
+  migrate(db_);
+}
+
+// ---- runs -------------------------------------------------------------------
+
+int64_t Store::begin_run(const std::string& command, const std::string& site) {
+  Transaction tx(db_);
+  auto st = db_.prepare("INSERT INTO runs (command, site, started_at, status, pid) VALUES (?1, ?2, ?3, 'running', ?4)");
+  st.bind(1, command).bind(2, site).bind(3, timestamp_now()).bind(4, static_cast<int64_t>(::getpid()));
+  st.run();
+  int64_t id = db_.last_insert_rowid();
+  tx.commit();
+  return id;
+}
+
+void Store::finish_run(int64_t run_id, RunStatus status, const RunCounts& c, const std::vector<std::string>& messages,
+                       const std::string& summary) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "UPDATE runs SET ended_at = ?2, status = ?3, authorities_seen = ?4, jtai_seen = ?5, requests = ?6, bytes = ?7, "
+      "downloads = ?8, new_letters = ?9, extracted = ?10, changed_findings = ?11, errors = ?12, messages = ?13, "
+      "summary = ?14 WHERE id = ?1");
+  st.bind(1, run_id).bind(2, timestamp_now()).bind(3, to_string(status));
+  st.bind(4, c.authorities_seen).bind(5, c.jtai_seen).bind(6, c.requests).bind(7, c.bytes);
+  st.bind(8, c.downloads).bind(9, c.new_letters).bind(10, c.extracted).bind(11, c.changed_findings);
+  st.bind(12, c.errors).bind(13, nlohmann::json(messages).dump()).bind(14, summary);
+  st.run();
+  if (db_.changes() != 1) throw Error("no run with id " + std::to_string(run_id));
+  tx.commit();
+}
+
+void Store::close_abandoned_runs() {
+  Transaction tx(db_);
+  std::vector<std::pair<int64_t, int64_t>> dead;
+  {
+    auto st = db_.prepare("SELECT id, pid FROM runs WHERE status = 'running'");
+    while (st.step()) {
+      int64_t pid = st.column_is_null(1) ? 0 : st.column_int(1);
+      if (pid != static_cast<int64_t>(::getpid()) && !process_alive(pid)) dead.emplace_back(st.column_int(0), pid);
+    }
+  }
+  for (auto [id, pid] : dead) {
+    std::string message = "abandoned: process " + std::to_string(pid) + " ended without finishing the run";
+    auto st = db_.prepare(
+        "UPDATE runs SET status = 'failed', ended_at = ?2, messages = json_insert(messages, '$[#]', ?3) "
+        "WHERE id = ?1");
+    st.bind(1, id).bind(2, timestamp_now()).bind(3, message);
+    st.run();
+  }
+  tx.commit();
+}
+
+std::optional<RunRow> Store::last_run_with_status(RunStatus status, const std::string& command) {
+  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs WHERE status = ?1";
+  if (!command.empty()) sql += " AND command = ?2";
+  sql += " ORDER BY id DESC LIMIT 1";
+  auto st = db_.prepare(sql);
+  st.bind(1, to_string(status));
+  if (!command.empty()) st.bind(2, command);
+  if (!st.step()) return std::nullopt;
+  return read_run(st);
+}
+
+std::optional<RunRow> Store::last_good_crawl() {
+  auto st = db_.prepare(std::string("SELECT ") + kRunColumns +
+                        " FROM runs WHERE status = 'ok' AND command IN ('crawl', 'refresh') AND authorities_seen > 0 "
+                        "ORDER BY id DESC LIMIT 1");
+  if (!st.step()) return std::nullopt;
+  return read_run(st);
+}
+
+std::vector<RunRow> Store::recent_runs(int limit) {
+  auto st = db_.prepare(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id DESC LIMIT ?1");
+  st.bind(1, limit);
+  std::vector<RunRow> out;
+  while (st.step()) out.push_back(read_run(st));
+  return out;
+}
+
+std::optional<RunRow> Store::run(int64_t run_id) {
+  auto st = db_.prepare(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1");
+  st.bind(1, run_id);
+  if (!st.step()) return std::nullopt;
+  return read_run(st);
+}
+
+// ---- what the crawler sees ---------------------------------------------------
+
+void Store::upsert_authority(const AuthorityRow& a, const std::string& seen_at) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT INTO authorities (urn, name, provider_path, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?4) "
+      "ON CONFLICT (urn) DO UPDATE SET name = excluded.name, provider_path = excluded.provider_path, "
+      "last_seen = excluded.last_seen");
+  st.bind(1, a.urn).bind(2, a.name).bind(3, a.provider_path).bind(4, seen_at);
+  st.run();
+  tx.commit();
+}
+
+int64_t Store::upsert_publication(const PublicationRow& p, const std::string& seen_at) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT INTO publications (urn, file_id, url, kind, title, published_on, first_seen, last_seen) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
+      "ON CONFLICT (file_id) DO UPDATE SET url = excluded.url, kind = excluded.kind, title = excluded.title, "
+      "published_on = COALESCE(excluded.published_on, published_on), last_seen = excluded.last_seen, "
+      "gone_since = NULL");
+  st.bind(1, p.urn).bind(2, p.file_id).bind(3, p.url).bind(4, p.kind).bind(5, p.title).bind(6, p.published_on);
+  st.bind(7, seen_at);
+  st.run();
+  auto id = db_.prepare("SELECT id FROM publications WHERE file_id = ?1");
+  id.bind(1, p.file_id);
+  if (!id.step()) throw Error("publication " + p.file_id + " vanished while being saved");
+  int64_t result = id.column_int(0);
+  tx.commit();
+  return result;
+}
+
+void Store::mark_unlisted_publications(const std::vector<int>& urns, const std::string& run_started_at) {
+  if (urns.empty()) return;
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "UPDATE publications SET gone_since = ?3 WHERE urn = ?1 AND last_seen < ?2 AND gone_since IS NULL");
+  std::string now = timestamp_now();
+  for (int urn : urns) {
+    st.bind(1, urn).bind(2, run_started_at).bind(3, now);
+    st.run();
+  }
+  tx.commit();
+}
+
+std::vector<PublicationRow> Store::jtai_publications_without_file() {
+  auto st = db_.prepare(std::string("SELECT ") + kPublicationColumns +
+                        " FROM publications p WHERE kind = 'jtai' AND gone_since IS NULL "
+                        "AND NOT EXISTS (SELECT 1 FROM files f WHERE f.publication_id = p.id) ORDER BY urn, id");
+  std::vector<PublicationRow> out;
+  while (st.step()) out.push_back(read_publication(st));
+  return out;
+}
+
+std::optional<FileRow> Store::file_for(int64_t publication_id) {
+  auto st = db_.prepare("SELECT publication_id, path, sha256, size, fetched_at FROM files WHERE publication_id = ?1");
+  st.bind(1, publication_id);
+  if (!st.step()) return std::nullopt;
+  return read_file_row(st);
+}
+
+void Store::record_file(const FileRow& f) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT INTO files (publication_id, path, sha256, size, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+      "ON CONFLICT (publication_id) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, "
+      "size = excluded.size, fetched_at = excluded.fetched_at");
+  st.bind(1, f.publication_id).bind(2, f.path).bind(3, f.sha256).bind(4, f.size).bind(5, f.fetched_at);
+  st.run();
+  tx.commit();
+}
+
+std::vector<PublicationRow> Store::publications_of(int urn) {
+  auto st = db_.prepare(std::string("SELECT ") + kPublicationColumns + " FROM publications WHERE urn = ?1 ORDER BY id");
+  st.bind(1, urn);
+  std::vector<PublicationRow> out;
+  while (st.step()) out.push_back(read_publication(st));
+  return out;
+}
+
+std::optional<PublicationRow> Store::publication_by_file_id(const std::string& file_id) {
+  auto st = db_.prepare(std::string("SELECT ") + kPublicationColumns + " FROM publications WHERE file_id = ?1");
+  st.bind(1, file_id);
+  if (!st.step()) return std::nullopt;
+  return read_publication(st);
+}
+
+bool Store::file_path_taken(const std::string& path, int64_t publication_id) {
+  auto st = db_.prepare("SELECT 1 FROM files WHERE path = ?1 AND publication_id != ?2");
+  st.bind(1, path).bind(2, publication_id);
+  return st.step();
+}
+
+// ---- layouts -----------------------------------------------------------------
+
+void Store::save_layout(const std::string& sha256, int layout_version, const std::string& data) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT INTO layouts (sha256, layout_version, data, created_at) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (sha256, layout_version) DO UPDATE SET data = excluded.data, created_at = excluded.created_at");
+  st.bind(1, sha256).bind(2, layout_version).bind_blob(3, data).bind(4, timestamp_now());
+  st.run();
+  tx.commit();
+}
+
+std::optional<std::string> Store::load_layout(const std::string& sha256, int layout_version) {
+  auto st = db_.prepare("SELECT data FROM layouts WHERE sha256 = ?1 AND layout_version = ?2");
+  st.bind(1, sha256).bind(2, layout_version);
+  if (!st.step()) return std::nullopt;
+  return st.column_blob(0);
+}
+
+// ---- extractions ---------------------------------------------------------------
+
+SavedExtraction Store::save_extraction(int64_t publication_id, const std::string& sha256,
+                                       const extract::Report& report) {
+  const bool is_jtai = report.kind == extract::Report::Kind::jtai;
+  const std::string kind = is_jtai ? "jtai" : "not_jtai";
+  const auto findings = findings_of(report);
+
+  Transaction tx(db_);
+  SavedExtraction saved;
+  auto previous = current_extraction(db_, publication_id);
+  if (!previous) {
+    saved.findings_changed = true;
+  } else {
+    auto before = stored_findings(db_, previous->id);
+    auto after = findings;
+    std::sort(after.begin(), after.end());
+    saved.findings_changed = previous->kind != kind || before != after;
+  }
+
+  // One row per (publication, rules version): the same rules version run again replaces its own row.
+  auto del = db_.prepare("DELETE FROM extractions WHERE publication_id = ?1 AND rules_version = ?2");
+  del.bind(1, publication_id).bind(2, report.rules_version);
+  del.run();
+  auto clear = db_.prepare("UPDATE extractions SET is_current = 0 WHERE publication_id = ?1 AND is_current = 1");
+  clear.bind(1, publication_id);
+  clear.run();
+
+  nlohmann::json warnings = report.warnings;
+  auto st = db_.prepare(
+      "INSERT INTO extractions (publication_id, sha256, rules_version, extracted_at, is_current, kind, reason, "
+      "letter_date, inspection_start, inspection_end, theme, theme_phrase, deep_dive, headline_findings, "
+      "no_priority_actions, warnings, report_json) "
+      "VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+  st.bind(1, publication_id).bind(2, sha256).bind(3, report.rules_version).bind(4, timestamp_now()).bind(5, kind);
+  if (is_jtai)
+    st.bind_null(6);
+  else
+    st.bind(6, report.reason);
+  st.bind(7, report.letter_date).bind(8, report.inspection_start).bind(9, report.inspection_end);
+  st.bind(10, report.theme).bind(11, report.theme_phrase).bind(12, report.deep_dive);
+  st.bind(13, report.headline_findings).bind(14, report.no_priority_actions ? 1 : 0);
+  st.bind(15, warnings.dump()).bind(16, extract::to_json(report).dump());
+  st.run();
+  saved.extraction_id = db_.last_insert_rowid();
+
+  auto ins = db_.prepare("INSERT INTO findings (extraction_id, section, position, title, text) VALUES (?1, ?2, ?3, ?4, ?5)");
+  for (const auto& [section, position, title, text] : findings) {
+    ins.bind(1, saved.extraction_id).bind(2, section).bind(3, position);
+    if (section == "case_study")
+      ins.bind(4, title);
+    else
+      ins.bind_null(4);
+    ins.bind(5, text);
+    ins.run();
+  }
+  tx.commit();
+  return saved;
+}
+
+SavedExtraction Store::save_error_extraction(int64_t publication_id, const std::string& sha256,
+                                             const std::string& rules_version, const std::string& reason) {
+  Transaction tx(db_);
+  SavedExtraction saved;
+  auto previous = current_extraction(db_, publication_id);
+  const bool good_current = previous && previous->kind != "error";
+  saved.findings_changed = !previous;
+
+  // Never replace a readable result of the same rules version with an error.
+  auto existing = db_.prepare("SELECT id, kind FROM extractions WHERE publication_id = ?1 AND rules_version = ?2");
+  existing.bind(1, publication_id).bind(2, rules_version);
+  if (existing.step()) {
+    if (existing.column_text(1) != "error") {
+      saved.extraction_id = existing.column_int(0);
+      saved.findings_changed = false;
+      return saved;  // nothing written; the transaction rolls back harmlessly
+    }
+    int64_t old_id = existing.column_int(0);
+    existing.reset();
+    auto del = db_.prepare("DELETE FROM extractions WHERE id = ?1");
+    del.bind(1, old_id);
+    del.run();
+  }
+  if (!good_current) {
+    auto clear = db_.prepare("UPDATE extractions SET is_current = 0 WHERE publication_id = ?1 AND is_current = 1");
+    clear.bind(1, publication_id);
+    clear.run();
+  }
+  nlohmann::ordered_json record;
+  record["kind"] = "error";
+  record["rules_version"] = rules_version;
+  record["reason"] = reason;
+  auto st = db_.prepare(
+      "INSERT INTO extractions (publication_id, sha256, rules_version, extracted_at, is_current, kind, reason, "
+      "report_json) VALUES (?1, ?2, ?3, ?4, ?5, 'error', ?6, ?7)");
+  st.bind(1, publication_id).bind(2, sha256).bind(3, rules_version).bind(4, timestamp_now());
+  st.bind(5, good_current ? 0 : 1).bind(6, reason).bind(7, record.dump());
+  st.run();
+  saved.extraction_id = db_.last_insert_rowid();
+  tx.commit();
+  return saved;
+}
+
+std::optional<std::string> Store::current_rules_version(int64_t publication_id) {
+  auto st = db_.prepare("SELECT rules_version FROM extractions WHERE publication_id = ?1 AND is_current = 1");
+  st.bind(1, publication_id);
+  if (!st.step()) return std::nullopt;
+  return st.column_text(0);
+}
+
+namespace {
+std::vector<StoredLetter> query_letters(Db& db, const std::string& extra_where) {
+  std::string sql = "SELECT p.id, p.urn, p.file_id, p.url, p.kind, p.title, p.published_on, p.first_seen, "
+                    "p.last_seen, p.gone_since, f.publication_id, f.path, f.sha256, f.size, f.fetched_at, "
+                    "COALESCE(a.name, '') FROM publications p JOIN files f ON f.publication_id = p.id "
+                    "LEFT JOIN authorities a ON a.urn = p.urn WHERE p.kind = 'jtai'" +
+                    extra_where + " ORDER BY p.urn, p.published_on, p.id";
+  auto st = db.prepare(sql);
+  std::vector<StoredLetter> out;
+  while (st.step()) {
+    StoredLetter l;
+    l.publication = read_publication(st, 0);
+    l.file = read_file_row(st, 10);
+    l.authority_name = st.column_text(15);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<StoredLetter> Store::stored_letters() { return query_letters(db_, ""); }
+
+std::vector<StoredLetter> Store::letters_without_current_extraction() {
+  return query_letters(db_,
+                       " AND NOT EXISTS (SELECT 1 FROM extractions e WHERE e.publication_id = p.id AND e.is_current = 1)");
+}
+
+// ---- HTTP cache -------------------------------------------------------------------
+
+std::optional<HttpCacheEntry> Store::http_cache(const std::string& url) {
+  auto st = db_.prepare("SELECT etag, last_modified FROM http_cache WHERE url = ?1");
+  st.bind(1, url);
+  if (!st.step()) return std::nullopt;
+  return HttpCacheEntry{st.column_optional_text(0), st.column_optional_text(1)};
+}
+
+void Store::save_http_cache(const std::string& url, const HttpCacheEntry& entry, int status) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT INTO http_cache (url, etag, last_modified, status, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+      "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
+      "status = excluded.status, fetched_at = excluded.fetched_at");
+  st.bind(1, url).bind(2, entry.etag).bind(3, entry.last_modified).bind(4, status).bind(5, timestamp_now());
+  st.run();
+  tx.commit();
+}
+
+}  // namespace jtai::store

@@ -1,0 +1,528 @@
+// Integration tests: the crawler against the loopback test site (tests/testsite).
+// Uses the shared corpus letters when ../shared exists, tiny generated PDFs otherwise.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "common/files.hpp"
+#include "common/hash.hpp"
+#include "crawler/crawl.hpp"
+#include "refresh/lock.hpp"
+#include "store/store.hpp"
+#include "tests/support/test_support.hpp"
+#include "tests/testsite/testsite.hpp"
+
+extern char** environ;
+
+using namespace jtai;
+namespace fs = std::filesystem;
+
+namespace {
+
+testsite::Options site_options(int max_jtai) {
+  testsite::Options o;
+  o.rules_dir = test::rules_dir();
+  if (test::have_shared_corpus()) o.shared_dir = test::shared_dir();
+  o.max_jtai = max_jtai;
+  return o;
+}
+
+struct Site {
+  testsite::TestSite site;
+  explicit Site(int max_jtai) : site(site_options(max_jtai)) { site.start(); }
+  testsite::TestSite* operator->() { return &site; }
+};
+
+crawler::CrawlResult crawl(const fs::path& data, testsite::TestSite& site) {
+  store::Store store(data);
+  crawler::CrawlOptions o;
+  o.data_dir = data;
+  o.rules_dir = test::rules_dir();
+  o.site = site.site_url();
+  o.delay_seconds = 0.01;
+  o.quiet = true;
+  o.timeout_seconds = 2.0;
+  o.backoff_seconds = 0.01;
+  o.max_attempts = 2;
+  o.retry_after_cap_seconds = 5;
+  return crawler::run_crawl(store, o);
+}
+
+int64_t scalar(const fs::path& data, const std::string& sql) {
+  store::Db db(data / store::kDatabaseName, true);
+  auto st = db.prepare(sql);
+  REQUIRE(st.step());
+  return st.column_int(0);
+}
+
+std::string integrity(const fs::path& data) {
+  store::Db db(data / store::kDatabaseName, true);
+  auto st = db.prepare("PRAGMA integrity_check");
+  REQUIRE(st.step());
+  return st.column_text(0);
+}
+
+struct StoredFile {
+  std::string path, sha256;
+  bool operator==(const StoredFile&) const = default;
+};
+
+// file_id -> stored file
+std::map<std::string, StoredFile> stored_files(const fs::path& data) {
+  store::Db db(data / store::kDatabaseName, true);
+  auto st = db.prepare("SELECT p.file_id, f.path, f.sha256 FROM files f JOIN publications p ON p.id = f.publication_id");
+  std::map<std::string, StoredFile> out;
+  while (st.step()) out[st.column_text(0)] = {st.column_text(1), st.column_text(2)};
+  return out;
+}
+
+// Everything stored so far, to check that a later run loses nothing.
+struct Snapshot {
+  std::map<std::string, StoredFile> files;
+  int64_t publications = 0, extractions = 0, findings = 0, authorities = 0;
+};
+
+Snapshot snapshot(const fs::path& data) {
+  return {stored_files(data), scalar(data, "SELECT COUNT(*) FROM publications"),
+          scalar(data, "SELECT COUNT(*) FROM extractions"), scalar(data, "SELECT COUNT(*) FROM findings"),
+          scalar(data, "SELECT COUNT(*) FROM authorities")};
+}
+
+void check_nothing_lost(const fs::path& data, const Snapshot& before) {
+  CHECK(integrity(data) == "ok");
+  Snapshot now = snapshot(data);
+  for (const auto& [id, file] : before.files) {
+    INFO("file " << id);
+    REQUIRE(now.files.count(id));
+    CHECK(now.files[id] == file);
+    REQUIRE(fs::exists(data / file.path));
+    CHECK(sha256_file(data / file.path) == file.sha256);
+  }
+  CHECK(now.publications >= before.publications);
+  CHECK(now.extractions >= before.extractions);
+  CHECK(now.findings >= before.findings);
+  CHECK(now.authorities >= before.authorities);
+}
+
+// Every published JTAI letter is stored under its expected path, intact, with a current extraction.
+void check_complete(const fs::path& data, testsite::TestSite& site) {
+  CHECK(integrity(data) == "ok");
+  auto letters = site.jtai_letters();
+  auto stored = stored_files(data);
+  CHECK(stored.size() == letters.size());
+  for (const auto& l : letters) {
+    INFO("letter " << l.file_id << " of " << l.urn);
+    REQUIRE(stored.count(l.file_id));
+    CHECK(stored[l.file_id].path == l.expected_path);
+    REQUIRE(fs::exists(data / l.expected_path));
+    CHECK(sha256_file(data / l.expected_path) == stored[l.file_id].sha256);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM extractions e JOIN publications p ON p.id = e.publication_id "
+                       "WHERE e.is_current = 1 AND p.file_id = '" + l.file_id + "'") == 1);
+  }
+}
+
+int requests_for(const std::vector<testsite::RequestRecord>& log, const std::string& host, const std::string& target) {
+  int n = 0;
+  for (const auto& r : log) n += (r.host == host && r.target == target) ? 1 : 0;
+  return n;
+}
+
+bool mentions(const crawler::CrawlResult& r, const std::string& words) {
+  for (const auto& m : r.messages)
+    if (m.find(words) != std::string::npos) return true;
+  return false;
+}
+
+std::string provider_target(int urn) { return "/provider/44/" + std::to_string(urn); }
+
+}  // namespace
+
+TEST_CASE("cold crawl, warm crawl with conditional requests, a new report, a withdrawn report") {
+  Site s(4);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+
+  // Cold: every JTAI letter and nothing else.
+  auto cold = crawl(data, s.site);
+  INFO("messages: " << (cold.messages.empty() ? "" : cold.messages.front()));
+  CHECK(cold.status == store::RunStatus::ok);
+  CHECK(cold.counts.authorities_seen == s->authority_count());
+  CHECK(cold.counts.authorities_seen > 100);
+  CHECK(cold.counts.jtai_seen == 4);
+  CHECK(cold.counts.downloads == 4);
+  CHECK(cold.counts.extracted == 4);
+  CHECK(cold.new_letters.size() == 4);
+  check_complete(data, s.site);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM authorities") == s->authority_count());
+  CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE kind = 'jtai'") == 4);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE kind = 'joint_area_review'") > 0);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE kind = 'focused_visit'") > 0);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE kind = 'area_send'") > 0);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE kind = 'ilacs'") == s->authority_count());
+  CHECK(scalar(data, "SELECT COUNT(*) FROM files") == 4);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM runs WHERE status = 'ok' AND requests > 0 AND bytes > 0") == 1);
+  if (test::have_shared_corpus()) {
+    CHECK(scalar(data, "SELECT COUNT(*) FROM extractions WHERE is_current = 1 AND kind = 'jtai'") == 4);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM findings") > 0);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM layouts") == 4);
+  }
+  auto log = s->requests();
+  for (const auto& id : s->other_file_ids()) CHECK(requests_for(log, "files", "/v1/file/" + id) == 0);
+  CHECK(requests_for(log, "site", "/robots.txt") == 1);
+  CHECK(requests_for(log, "files", "/robots.txt") == 1);
+  // Politeness: consecutive requests to one host are at least --delay (0.01 s) apart.
+  std::map<std::string, std::chrono::steady_clock::time_point> previous;
+  double closest = 1e9;
+  for (const auto& r : log) {
+    if (previous.count(r.host)) closest = std::min(closest, std::chrono::duration<double>(r.at - previous[r.host]).count());
+    previous[r.host] = r.at;
+  }
+  CHECK(closest >= 0.0099);
+  for (const auto& r : log) {
+    CHECK(r.user_agent.find("jtai") != std::string::npos);
+    CHECK(r.user_agent.find('@') != std::string::npos);
+  }
+
+  // Warm: no PDF downloaded, every page asked conditionally and answered 304.
+  s->reset_stats();
+  auto warm = crawl(data, s.site);
+  CHECK(warm.status == store::RunStatus::ok);
+  CHECK(warm.counts.downloads == 0);
+  CHECK(s->stats().pdf_bodies == 0);
+  int pages = 0;
+  for (const auto& r : s->requests()) {
+    if (r.target == "/robots.txt") continue;
+    CHECK(r.host == "site");
+    CHECK(r.conditional);
+    CHECK(r.status == 304);
+    ++pages;
+  }
+  CHECK(pages == s->authority_count() + 3);  // two listing pages, the empty one past the end, every provider
+  CHECK(warm.counts.bytes < cold.counts.bytes);
+  CHECK(warm.counts.requests == pages + 1);  // plus the site's robots.txt; the file host is not contacted
+  CHECK(requests_for(s->requests(), "files", "/robots.txt") == 0);
+
+  // A report published between runs is picked up, and only it is downloaded.
+  auto fresh = s->publish_new_report();
+  s->reset_stats();
+  auto third = crawl(data, s.site);
+  CHECK(third.status == store::RunStatus::ok);
+  CHECK(third.counts.downloads == 1);
+  REQUIRE(third.new_letters.size() == 1);
+  CHECK(s->stats().pdf_bodies == 1);
+  CHECK(requests_for(s->requests(), "files", "/v1/file/" + fresh.file_id) == 1);
+  check_complete(data, s.site);
+
+  // A report the site stops listing is marked gone, never deleted; it comes back when listed again.
+  const auto target = s->target_letter();
+  Snapshot before = snapshot(data);
+  s->set_fault("withdraw", true);
+  auto withdrawn = crawl(data, s.site);
+  CHECK(withdrawn.status == store::RunStatus::suspect);  // 4 of 5 letters listed: below the 0.9 threshold
+  CHECK(mentions(withdrawn, "JTAI letters listed"));
+  check_nothing_lost(data, before);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE gone_since IS NOT NULL") == 1);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE gone_since IS NOT NULL AND file_id = '" +
+                         target.file_id + "'") == 1);
+  s->set_fault("withdraw", false);
+  auto back = crawl(data, s.site);
+  CHECK(back.status == store::RunStatus::ok);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE gone_since IS NOT NULL") == 0);
+  check_complete(data, s.site);
+}
+
+TEST_CASE("download faults store nothing bad, lose nothing, and the next clean run completes the set") {
+  Site s(4);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+  const auto target = s->target_letter();
+  const std::string target_path = "/v1/file/" + target.file_id;
+  bool first = true;
+  for (const std::string fault : {"html", "truncated", "redirect", "drop", "slow"}) {
+    CAPTURE(fault);
+    Snapshot prior = fs::exists(data / store::kDatabaseName) ? snapshot(data) : Snapshot{};
+    s->set_fault(fault, true);
+    s->reset_stats();
+    auto r = crawl(data, s.site);
+    s->set_fault(fault, false);
+    CHECK(r.status == store::RunStatus::suspect);
+    CHECK(r.counts.errors == 1);
+    check_nothing_lost(data, prior);
+    auto stored = stored_files(data);
+    CHECK_FALSE(stored.count(target.file_id));
+    CHECK_FALSE(fs::exists(data / target.expected_path));
+    CHECK(stored.size() == s->jtai_letters().size() - 1);
+    if (first) CHECK(r.counts.downloads == 3);
+    first = false;
+    const int asked = requests_for(s->requests(), "files", target_path);
+    if (fault == "html") CHECK(mentions(r, "text/html where a PDF was expected"));
+    if (fault == "truncated") CHECK(mentions(r, "truncated"));
+    if (fault == "redirect") {
+      CHECK(mentions(r, "not allowed"));
+      CHECK(asked == 1);  // the redirect to another host was not followed
+    }
+    if (fault == "drop" || fault == "slow") {
+      CHECK(mentions(r, "gave up after 2 attempts"));
+      CHECK(asked == 2);  // retried
+    }
+  }
+  auto clean = crawl(data, s.site);
+  CHECK(clean.status == store::RunStatus::ok);
+  CHECK(clean.counts.downloads == 1);
+  check_complete(data, s.site);
+}
+
+TEST_CASE("page faults make the run suspect and remove or mark nothing; retries ride out transient ones") {
+  Site s(3);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+  REQUIRE(crawl(data, s.site).status == store::RunStatus::ok);
+  const Snapshot baseline = snapshot(data);
+  const auto target = s->target_letter();
+  auto after_fault = [&](const std::string& fault) {
+    CAPTURE(fault);
+    s->set_fault(fault, false);
+    check_nothing_lost(data, baseline);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE gone_since IS NOT NULL") == 0);
+  };
+
+  {  // listing page 2 answers 500
+    s->set_fault("500", true);
+    auto r = crawl(data, s.site);
+    CHECK(r.status == store::RunStatus::suspect);
+    CHECK(mentions(r, "listing page 2 failed"));
+    CHECK(r.counts.authorities_seen == 100);
+    after_fault("500");
+  }
+  {  // provider pages change their markup
+    s->set_fault("layout", true);
+    auto r = crawl(data, s.site);
+    CHECK(r.status == store::RunStatus::suspect);
+    CHECK(r.counts.jtai_seen == 0);
+    CHECK(mentions(r, "markup changed"));
+    after_fault("layout");
+  }
+  {  // robots.txt disallows a provider page
+    s->set_fault("robots", true);
+    s->reset_stats();
+    auto r = crawl(data, s.site);
+    CHECK(r.status == store::RunStatus::suspect);
+    CHECK(mentions(r, "disallowed by robots.txt"));
+    CHECK(requests_for(s->requests(), "site", provider_target(target.urn)) == 0);
+    after_fault("robots");
+  }
+  {  // 429 with Retry-After: 1 is honoured
+    s->set_fault("429", true);
+    s->reset_stats();
+    auto r = crawl(data, s.site);
+    CHECK(r.status == store::RunStatus::ok);
+    std::optional<std::chrono::steady_clock::time_point> limited, retried;
+    for (const auto& req : s->requests()) {
+      if (req.target.rfind("/search", 0) != 0) continue;
+      if (req.status == 429)
+        limited = req.at;
+      else if (limited && !retried)
+        retried = req.at;
+    }
+    REQUIRE(limited);
+    REQUIRE(retried);
+    CHECK(std::chrono::duration<double>(*retried - *limited).count() >= 0.9);
+    after_fault("429");
+  }
+  {  // every page and file fails once: a cold crawl still completes
+    s->set_fault("flaky", true);
+    s->reset_stats();
+    test::TempDir cold;
+    auto r = crawl(cold.path() / "data", s.site);
+    CHECK(r.status == store::RunStatus::ok);
+    check_complete(cold.path() / "data", s.site);
+    int errors = 0;
+    for (const auto& req : s->requests()) errors += req.status == 500 ? 1 : 0;
+    CHECK(errors > s->authority_count());
+    after_fault("flaky");
+  }
+  auto clean = crawl(data, s.site);
+  CHECK(clean.status == store::RunStatus::ok);
+  check_complete(data, s.site);
+}
+
+TEST_CASE("a PDF the extractor cannot read is kept and recorded as an extraction error") {
+  Site s(2);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+  const auto target = s->target_letter();
+  s->set_fault("blank", true);
+  auto r = crawl(data, s.site);
+  s->set_fault("blank", false);
+  CHECK(r.status == store::RunStatus::suspect);
+  CHECK(r.counts.errors == 1);
+  CHECK(r.counts.downloads == 2);
+  CHECK(mentions(r, "cannot be read"));
+  REQUIRE(stored_files(data).count(target.file_id));
+  CHECK(fs::exists(data / target.expected_path));
+  CHECK(scalar(data, "SELECT COUNT(*) FROM extractions e JOIN publications p ON p.id = e.publication_id "
+                     "WHERE p.file_id = '" + target.file_id + "' AND e.kind = 'error' AND e.is_current = 1 "
+                     "AND e.reason != ''") == 1);
+  // Kept as it is: the next run neither downloads nor extracts it again.
+  auto next = crawl(data, s.site);
+  CHECK(next.status == store::RunStatus::ok);
+  CHECK(next.counts.downloads == 0);
+  CHECK(next.counts.extracted == 0);
+}
+
+TEST_CASE("the site down: the run fails and changes nothing stored") {
+  Site s(2);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+  REQUIRE(crawl(data, s.site).status == store::RunStatus::ok);
+  const Snapshot baseline = snapshot(data);
+  const std::string url = s->site_url();
+  s->stop();
+  store::Store store(data);
+  crawler::CrawlOptions o;
+  o.data_dir = data;
+  o.rules_dir = test::rules_dir();
+  o.site = url;
+  o.delay_seconds = 0.01;
+  o.quiet = true;
+  o.backoff_seconds = 0.01;
+  o.max_attempts = 2;
+  auto r = crawler::run_crawl(store, o);
+  CHECK(r.status == store::RunStatus::failed);
+  CHECK(mentions(r, "listing page 1 failed"));
+  check_nothing_lost(data, baseline);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE gone_since IS NOT NULL") == 0);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM runs WHERE status = 'failed'") == 1);
+}
+
+TEST_CASE("a `jtai crawl` killed with SIGKILL mid-crawl is completed by the next run") {
+  Site s(4);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+  const std::string binary = test::jtai_binary().string();
+  const std::string rules = test::rules_dir().string();
+  const std::string data_arg = data.string();
+  const std::string site = s->site_url();
+  std::vector<std::string> args = {binary, "--rules", rules, "crawl", "--data", data_arg, "--site", site, "--delay", "0.02"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+
+  // Kill it once it has downloaded two of the four letters.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  int status = 0;
+  bool exited = false;
+  while (s->stats().pdf_bodies < 2 && std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (!exited) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  INFO("jtai crawl exit status " << (WIFEXITED(status) ? WEXITSTATUS(status) : -1));
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(integrity(data) == "ok");
+  CHECK(scalar(data, "SELECT COUNT(*) FROM runs WHERE status = 'running'") == 1);
+  CHECK(stored_files(data).size() < 4);
+
+  auto next = crawl(data, s.site);
+  CHECK(next.status == store::RunStatus::ok);
+  check_complete(data, s.site);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM runs WHERE status = 'running'") == 0);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM runs WHERE status = 'failed' AND messages LIKE '%abandoned%'") == 1);
+}
+
+TEST_CASE("`jtai crawl` exit statuses: 0 ok, 4 suspect, 2 for a rule-file mistake") {
+  Site s(2);
+  test::TempDir dir;
+  const std::string data = (dir.path() / "data").string();
+  auto command_line = [&](const fs::path& rules) {
+    std::ostringstream cmd;
+    cmd << "'" << test::jtai_binary().string() << "' --rules '" << rules.string() << "' crawl --data '" << data
+        << "' --site " << s->site_url() << " --delay 0.01";
+    return cmd.str();
+  };
+  const std::string base = command_line(test::rules_dir());
+  auto ok = test::run_command(base);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.rfind("crawl ok", 0) == 0);
+  CHECK(ok.out.find("new: ") != std::string::npos);
+
+  s->set_fault("500", true);
+  auto suspect = test::run_command(base);
+  CHECK(suspect.exit_code == 4);
+  CHECK(suspect.out.rfind("crawl suspect", 0) == 0);
+  CHECK(suspect.err.find("listing page 2 failed") != std::string::npos);
+  s->set_fault("500", false);
+
+  {  // a crawl or refresh already holds the data directory
+    std::string holder;
+    auto lock = refresh::DataDirLock::try_acquire(dir.path() / "data", "test", &holder);
+    REQUIRE(lock);
+    auto locked = test::run_command(base);
+    CHECK(locked.exit_code == 5);
+    CHECK_FALSE(locked.err.empty());
+    CHECK(scalar(dir.path() / "data", "SELECT COUNT(*) FROM runs") == 2);  // no run was started
+  }
+
+  // A copy of the rules with a typo in site.toml.
+  const fs::path rules = dir.path() / "rules";
+  fs::copy(test::rules_dir(), rules, fs::copy_options::recursive);
+  std::string text = read_file(rules / "site.toml");
+  auto at = text.find("rows = 100");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 10, "rows = \"many\"");
+  write_file_atomic(rules / "site.toml", text);
+  auto bad = test::run_command(command_line(rules));
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("site.toml:") != std::string::npos);
+  CHECK(bad.err.find("'rows' must be an integer") != std::string::npos);
+  CHECK(scalar(dir.path() / "data", "SELECT COUNT(*) FROM files") == 2);  // nothing lost
+
+  // Asking for more rows than the site serves (it caps pages at 100) still finds every authority.
+  text = read_file(test::rules_dir() / "site.toml");
+  at = text.find("rows = 100");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 10, "rows = 150");
+  write_file_atomic(rules / "site.toml", text);
+  std::string wide_line = command_line(rules);
+  wide_line.replace(wide_line.find(data), data.size(), data + "-wide");
+  auto wide = test::run_command(wide_line);
+  CHECK(wide.exit_code == 0);
+  const std::string all_authorities = std::to_string(s->authority_count()) + " authorities";
+  CHECK(wide.out.find(all_authorities) != std::string::npos);
+  CHECK(requests_for(s->requests(), "site", "/search?q=&location=&lat=&lon=&radius=&level_1_types=3&level_2_types%5B%5D=12&start=100&rows=150") == 1);
+
+  // A page over the size cap is abandoned: listing page 1 (about 20 kB) against a 4 kB cap.
+  text = read_file(test::rules_dir() / "site.toml");
+  at = text.find("page_max_bytes = 5_000_000");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, std::string("page_max_bytes = 5_000_000").size(), "page_max_bytes = 4096");
+  write_file_atomic(rules / "site.toml", text);
+  std::string cold_line = command_line(rules);  // a fresh data directory: no cached page to be 304'd
+  cold_line.replace(cold_line.find(data), data.size(), data + "-capped");
+  auto capped = test::run_command(cold_line);
+  CHECK(capped.exit_code == 1);
+  CHECK(capped.out.rfind("crawl failed", 0) == 0);
+  CHECK(capped.err.find("larger than the cap of 4096 bytes") != std::string::npos);
+}

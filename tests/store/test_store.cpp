@@ -1,0 +1,256 @@
+// Unit tests for the Store API (store/store.hpp) on a fresh temporary data directory.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/migrations.hpp"
+#include "store/store.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace jtai;
+using namespace jtai::store;
+
+namespace {
+
+int64_t add_publication(Store& s, const std::string& file_id, const std::string& seen_at, int urn = 80426,
+                        const std::string& kind = "jtai") {
+  s.upsert_authority({urn, "Barnsley Metropolitan Borough Council", "/provider/44/" + std::to_string(urn)}, seen_at);
+  PublicationRow p;
+  p.urn = urn;
+  p.file_id = file_id;
+  p.url = "https://files.ofsted.gov.uk/v1/file/" + file_id;
+  p.kind = kind;
+  p.title = "Joint area child protection inspection, pdf - 18 July 2022";
+  p.published_on = "2022-07-18";
+  return s.upsert_publication(p, seen_at);
+}
+
+extract::Report sample_report(const std::string& rules_version) {
+  extract::Report r;
+  r.rules_version = rules_version;
+  r.letter_date = "2022-07-18";
+  r.priority_actions = {"Act on A."};
+  r.improvements = {"Improve B.", "Improve C."};
+  r.strengths = {"Strong D."};
+  r.case_studies = {{"Practice study: highly effective practice", "Story E."}};
+  return r;
+}
+
+int64_t count(Db& db, const std::string& sql) {
+  auto st = db.prepare(sql);
+  REQUIRE(st.step());
+  return st.column_int(0);
+}
+
+}  // namespace
+
+TEST_CASE("opening twice migrates once and keeps data") {
+  test::TempDir dir;
+  {
+    Store s(dir.path());
+    CHECK(schema_version(s.db()) == latest_schema_version());
+    add_publication(s, "1", "2025-01-01T00:00:00.000Z");
+  }
+  Store again(dir.path());
+  CHECK(schema_version(again.db()) == latest_schema_version());
+  migrate(again.db());  // idempotent
+  CHECK(count(again.db(), "SELECT COUNT(*) FROM publications") == 1);
+  CHECK(count(again.db(), "SELECT COUNT(*) FROM authorities") == 1);
+}
+
+TEST_CASE("journal mode is WAL") {
+  test::TempDir dir;
+  Store s(dir.path());
+  auto st = s.db().prepare("PRAGMA journal_mode");
+  REQUIRE(st.step());
+  CHECK(st.column_text(0) == "wal");
+}
+
+TEST_CASE("upsert_publication keeps first_seen, updates last_seen and clears gone_since") {
+  test::TempDir dir;
+  Store s(dir.path());
+  int64_t id = add_publication(s, "50212861", "2025-01-01T00:00:00.000Z");
+  s.mark_unlisted_publications({80426}, "2025-02-01T00:00:00.000Z");
+  auto gone = s.publication_by_file_id("50212861");
+  REQUIRE(gone);
+  CHECK(gone->gone_since.has_value());
+  CHECK(s.jtai_publications_without_file().empty());  // gone ones are not downloaded
+
+  CHECK(add_publication(s, "50212861", "2025-03-01T00:00:00.000Z") == id);
+  auto back = s.publication_by_file_id("50212861");
+  REQUIRE(back);
+  CHECK(back->first_seen == "2025-01-01T00:00:00.000Z");
+  CHECK(back->last_seen == "2025-03-01T00:00:00.000Z");
+  CHECK_FALSE(back->gone_since.has_value());
+}
+
+TEST_CASE("mark_unlisted_publications touches only the given authorities and never deletes") {
+  test::TempDir dir;
+  Store s(dir.path());
+  add_publication(s, "1", "2025-01-01T00:00:00.000Z", 80426);
+  add_publication(s, "2", "2025-01-01T00:00:00.000Z", 80418);
+  add_publication(s, "3", "2025-02-01T00:00:00.000Z", 80426);  // seen in this run
+  s.mark_unlisted_publications({80426}, "2025-02-01T00:00:00.000Z");
+  CHECK(s.publication_by_file_id("1")->gone_since.has_value());
+  CHECK_FALSE(s.publication_by_file_id("2")->gone_since.has_value());
+  CHECK_FALSE(s.publication_by_file_id("3")->gone_since.has_value());
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM publications") == 3);
+}
+
+TEST_CASE("files: publications without a file, then recorded") {
+  test::TempDir dir;
+  Store s(dir.path());
+  int64_t jtai = add_publication(s, "10", "2025-01-01T00:00:00.000Z");
+  add_publication(s, "11", "2025-01-01T00:00:00.000Z", 80426, "focused_visit");
+  auto todo = s.jtai_publications_without_file();
+  REQUIRE(todo.size() == 1);
+  CHECK(todo[0].id == jtai);
+  s.record_file({jtai, "reports/80426_barnsley/x.pdf", "abc", 123, "2025-01-01T00:00:00Z"});
+  CHECK(s.jtai_publications_without_file().empty());
+  auto f = s.file_for(jtai);
+  REQUIRE(f);
+  CHECK(f->sha256 == "abc");
+  CHECK(f->size == 123);
+  auto letters = s.stored_letters();
+  REQUIRE(letters.size() == 1);
+  CHECK(letters[0].authority_name == "Barnsley Metropolitan Borough Council");
+  CHECK(s.letters_without_current_extraction().size() == 1);
+  CHECK_FALSE(s.file_path_taken("reports/80426_barnsley/x.pdf", jtai));
+  CHECK(s.file_path_taken("reports/80426_barnsley/x.pdf", jtai + 100));
+  CHECK_FALSE(s.file_path_taken("reports/80426_barnsley/y.pdf", jtai + 100));
+}
+
+TEST_CASE("save_extraction versions, current flag, findings rows and changed flag") {
+  test::TempDir dir;
+  Store s(dir.path());
+  int64_t pub = add_publication(s, "20", "2025-01-01T00:00:00.000Z");
+  s.record_file({pub, "reports/a.pdf", "sha", 1, "2025-01-01T00:00:00Z"});
+
+  auto first = s.save_extraction(pub, "sha", sample_report("v1"));
+  CHECK(first.findings_changed);
+  CHECK(s.current_rules_version(pub) == "v1");
+  CHECK(s.letters_without_current_extraction().empty());
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM findings WHERE extraction_id = " + std::to_string(first.extraction_id)) == 5);
+  CHECK(count(s.db(), "SELECT position FROM findings WHERE section = 'improvement' AND text = 'Improve C.'") == 2);
+  {
+    auto st = s.db().prepare("SELECT title FROM findings WHERE section = 'case_study'");
+    REQUIRE(st.step());
+    CHECK(st.column_text(0) == "Practice study: highly effective practice");
+    auto none = s.db().prepare("SELECT COUNT(*) FROM findings WHERE section != 'case_study' AND title IS NOT NULL");
+    REQUIRE(none.step());
+    CHECK(none.column_int(0) == 0);
+  }
+
+  auto same = s.save_extraction(pub, "sha", sample_report("v2"));
+  CHECK_FALSE(same.findings_changed);
+  CHECK(s.current_rules_version(pub) == "v2");
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions WHERE publication_id = " + std::to_string(pub)) == 2);
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions WHERE is_current = 1") == 1);
+
+  auto changed_report = sample_report("v3");
+  changed_report.strengths.push_back("Strong F.");
+  auto changed = s.save_extraction(pub, "sha", changed_report);
+  CHECK(changed.findings_changed);
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions") == 3);
+  // Earlier extractions keep their findings.
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM findings WHERE extraction_id = " + std::to_string(first.extraction_id)) == 5);
+
+  // The same rules version again replaces its own row only.
+  auto again = s.save_extraction(pub, "sha", changed_report);
+  CHECK_FALSE(again.findings_changed);
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions") == 3);
+  CHECK(s.current_rules_version(pub) == "v3");
+
+  extract::Report not_jtai;
+  not_jtai.kind = extract::Report::Kind::not_jtai;
+  not_jtai.reason = "an area SEND inspection";
+  not_jtai.rules_version = "v4";
+  CHECK(s.save_extraction(pub, "sha", not_jtai).findings_changed);
+  auto st = s.db().prepare("SELECT kind, reason FROM extractions WHERE is_current = 1");
+  REQUIRE(st.step());
+  CHECK(st.column_text(0) == "not_jtai");
+  CHECK(st.column_text(1) == "an area SEND inspection");
+}
+
+TEST_CASE("an error extraction never hides a readable current one") {
+  test::TempDir dir;
+  Store s(dir.path());
+  int64_t fresh = add_publication(s, "30", "2025-01-01T00:00:00.000Z");
+  auto err = s.save_error_extraction(fresh, "sha", "v1", "not a PDF");
+  CHECK(err.findings_changed);
+  CHECK(s.current_rules_version(fresh) == "v1");
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions WHERE kind = 'error' AND reason = 'not a PDF'") == 1);
+
+  int64_t good = add_publication(s, "31", "2025-01-01T00:00:00.000Z");
+  s.save_extraction(good, "sha2", sample_report("v1"));
+  s.save_error_extraction(good, "sha2", "v2", "broken");
+  CHECK(s.current_rules_version(good) == "v1");
+  // Same rules version as the readable one: nothing written.
+  s.save_error_extraction(good, "sha2", "v1", "broken");
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions WHERE publication_id = " + std::to_string(good)) == 2);
+}
+
+TEST_CASE("runs: begin, finish, last good crawl, recent") {
+  test::TempDir dir;
+  Store s(dir.path());
+  CHECK_FALSE(s.last_good_crawl());
+  int64_t a = s.begin_run("crawl", "http://x");
+  RunCounts c;
+  c.authorities_seen = 150;
+  c.jtai_seen = 48;
+  c.requests = 300;
+  s.finish_run(a, RunStatus::ok, c, {"one", "two"}, "fine");
+  int64_t b = s.begin_run("reextract", "");
+  s.finish_run(b, RunStatus::ok, {}, {}, "re");
+  auto good = s.last_good_crawl();
+  REQUIRE(good);
+  CHECK(good->id == a);
+  CHECK(good->counts.authorities_seen == 150);
+  CHECK(good->messages == std::vector<std::string>{"one", "two"});
+  CHECK(s.last_run_with_status(RunStatus::ok)->id == b);
+  CHECK(s.last_run_with_status(RunStatus::ok, "crawl")->id == a);
+  auto recent = s.recent_runs(5);
+  REQUIRE(recent.size() == 2);
+  CHECK(recent[0].id == b);
+  CHECK(recent[1].summary == "fine");
+  CHECK(s.run(a)->ended_at.has_value());
+}
+
+TEST_CASE("close_abandoned_runs fails runs whose process is gone, keeps live ones") {
+  test::TempDir dir;
+  Store s(dir.path());
+  int64_t mine = s.begin_run("crawl", "");
+  int64_t dead = s.begin_run("crawl", "");
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);  // a pid that no longer exists
+  {
+    auto st = s.db().prepare("UPDATE runs SET pid = ?1 WHERE id = ?2");
+    st.bind(1, static_cast<int64_t>(child)).bind(2, dead);
+    st.run();
+  }
+  s.close_abandoned_runs();
+  CHECK(s.run(mine)->status == RunStatus::running);
+  auto closed = s.run(dead);
+  REQUIRE(closed);
+  CHECK(closed->status == RunStatus::failed);
+  CHECK(closed->ended_at.has_value());
+  REQUIRE(closed->messages.size() == 1);
+  CHECK(closed->messages[0].find("abandoned") != std::string::npos);
+}
+
+TEST_CASE("layouts and http cache round-trip") {
+  test::TempDir dir;
+  Store s(dir.path());
+  std::string blob("\0\1\2binary", 9);
+  s.save_layout("sha", 1, blob);
+  CHECK(s.load_layout("sha", 1) == blob);
+  CHECK_FALSE(s.load_layout("sha", 2));
+  CHECK_FALSE(s.http_cache("http://x/a"));
+  s.save_http_cache("http://x/a", {std::string("\"e1\""), std::nullopt}, 200);
+  auto e = s.http_cache("http://x/a");
+  REQUIRE(e);
+  CHECK(e->etag == "\"e1\"");
+  CHECK_FALSE(e->last_modified);
+}
