@@ -17,6 +17,7 @@ void print_text(const extract::Layout& layout, const extract::RuleSet& rules, st
   using namespace extract;
   CleanText text = clean_layout(layout);
   const AuthorityOverride* ov = urn ? rules.authority(*urn) : nullptr;
+  apply_fixups(text, ov);
   Structure st = find_structure(text, rules, ov);
   std::vector<std::string> marker(text.blocks.size());
   std::vector<bool> sub(text.blocks.size(), false);

@@ -49,6 +49,7 @@ int check(const std::string& file, std::optional<int> urn, const GlobalOptions& 
     std::cout << "\n" << report.reason << "\n";
     return kExitOk;
   }
+  apply_fixups(text, ov);
   Structure st = find_structure(text, rules, ov);
   const auto& blocks = text.blocks;
 

@@ -75,7 +75,7 @@ bool is_marker_span(const Line& l, const Span& s, float baseline) {
   std::string t = strip(span_text(l, s));
   if (t.empty() || t.size() > 3) return false;
   bool digits = all_digits(t) || t == "*" || t == "\xE2\x80\xA0";
-  return digits && s.size <= l.size * 0.85f && s.box.y1 < baseline - 0.8f;
+  return digits && s.size <= l.size * 0.85f && s.box.y1 < baseline - l.size / 15.0f;  // raised 0.8 pt at 12 pt
 }
 
 // Where the line's main text sits (bottom of its full-size spans).
@@ -87,11 +87,11 @@ float baseline_of(const Line& l) {
 }
 
 // Does this line start a footnote body: a small marker then the note's text?
-bool starts_footnote(const Line& l) {
+bool starts_footnote(const Line& l, float body_size) {
   if (l.spans.empty()) return false;
   std::string first = strip(span_text(l, l.spans.front()));
   if (!all_digits(first) && first != "*") return false;
-  if (l.spans.size() == 1) return l.spans.front().size < 8.5f;
+  if (l.spans.size() == 1) return l.spans.front().size < body_size * 0.71f;  // 8.5 pt at 12 pt
   return l.spans.front().size < l.spans[1].size * 0.85f;
 }
 
@@ -121,7 +121,7 @@ std::vector<bool> dropped_lines(const Layout& layout, const Page& page, float bo
     if (drop[i] || l.size >= body_size * 0.92f || l.box.y0 < last_body - 1.0f || l.box.y0 < page.height * 0.4f)
       continue;
     std::optional<float> top;
-    if (starts_footnote(l)) top = l.box.y0 - 0.5f;
+    if (starts_footnote(l, body_size)) top = l.box.y0 - 0.5f;
     // A marker standing alone (the PDF put it apart from its note's text).
     else if (all_digits(strip(l.text)) && l.size <= body_size * 0.7f) top = l.box.y0 - 2.0f;
     if (top && (!footnote_top || *top < *footnote_top)) footnote_top = top;
@@ -150,6 +150,9 @@ bool is_number_label(std::string_view w) {
 }
 
 CleanLine clean_line(const Line& l) {
+  // Where an item's text starts when only the glyph's position is known: a
+  // hanging indent of 1.5 em (continuation lines refine it).
+  const float hanging_indent = l.size * 1.5f;
   CleanLine c;
   c.page = l.page;
   c.y0 = l.box.y0;
@@ -203,12 +206,12 @@ CleanLine clean_line(const Line& l) {
       c.bullet = true;
       c.bullet_x = l.box.x0;
       text = strip(text.substr(glyph_len));
-      text_x = l.box.x0 + 18.0f;
+      text_x = l.box.x0 + hanging_indent;
     } else if (space != std::string::npos && (is_bullet_glyph(first) || first == "\xE2\x88\x92")) {
       c.bullet = true;
       c.bullet_x = l.box.x0;
       text = strip(text.substr(space + 1));
-      text_x = l.box.x0 + 18.0f;  // best guess; continuation lines refine it
+      text_x = l.box.x0 + hanging_indent;
     } else if (space != std::string::npos && is_dash_bullet(first) && l.spans.size() > 1 &&
                strip(span_text(l, l.spans.front())) == first) {
       c.bullet = true;
@@ -293,9 +296,15 @@ CleanText clean_layout(const Layout& layout) {
     for (const auto& [k, _] : seen) ++margin_counts[k];
   }
   out.body_size = weighted_mode(sizes, 12.0f);
+  out.bold_known = false;
+  for (const Page& p : layout.pages)
+    for (const Line& l : p.lines)
+      for (const Span& sp : l.spans) out.bold_known = out.bold_known || (sp.bold && !is_symbol_font(sp.font));
   out.body_x = weighted_mode(xs, 72.0f);
   float line_gap = weighted_mode(gaps, 0.0f);
   float paragraph_gap = line_gap + 0.3f * out.body_size;
+  // A line further left or right than this starts a new block (4 pt at 12 pt).
+  const float indent_slack = out.body_size / 3.0f;
   // The right margin: most full lines of body text end near it.
   std::vector<float> right_edges;
   for (const Page& p : layout.pages)
@@ -350,8 +359,11 @@ CleanText clean_layout(const Layout& layout) {
   float last_x = 0, last_y1 = 0, last_x1 = 0;
   for (const CleanLine& l : lines) {
     // A number label starts an item only where a paragraph could start, not
-    // mid-sentence ("(MAPPA-" / "2) meetings").
-    bool numbered = l.numbered && (!cur || ends_sentence(cur->text) || l.page_start || l.y0 - last_y1 > paragraph_gap);
+    // mid-sentence ("(MAPPA-" / "2) meetings"), or as the next item of a
+    // numbered list, its label aligned with the item before.
+    bool next_in_list = cur && cur->numbered && cur->page == l.page && std::fabs(l.x0 - cur->x0) < indent_slack;
+    bool numbered = l.numbered && (!cur || ends_sentence(cur->text) || l.page_start ||
+                                   l.y0 - last_y1 > paragraph_gap || next_in_list);
     bool start = !cur || l.bullet || numbered;
     if (cur && !start) {
       if (l.page_start) {
@@ -361,12 +373,12 @@ CleanText clean_layout(const Layout& layout) {
         auto prev_page = static_cast<size_t>(cur_page);
         float bottom = std::min(text_bottom, page_footnote_top[prev_page]);
         bool full_page = last_y1 >= bottom - 2.5f * out.body_size;
-        bool full_line = right_margin > 0 && last_x1 >= right_margin - 25.0f && full_page;
+        bool full_line = right_margin > 0 && last_x1 >= right_margin - 2.1f * out.body_size && full_page;
         start = (ends_sentence(cur->text) && !full_line) || l.bold != cur->bold || std::fabs(l.size - cur->size) > 0.75f ||
-                l.x0 < last_x - 4.0f || l.x0 > last_x + 4.0f;
+                l.x0 < last_x - indent_slack || l.x0 > last_x + indent_slack;
       } else {
         start = l.y0 - last_y1 > paragraph_gap || l.bold != cur->bold || std::fabs(l.size - cur->size) > 0.75f ||
-                l.x0 < last_x - 4.0f || l.y0 < last_y1 - l.size ||
+                l.x0 < last_x - indent_slack || l.y0 < last_y1 - l.size ||
                 short_line_break(l, last_x1, cur->x0, cur->text);
       }
     }

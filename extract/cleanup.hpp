@@ -31,6 +31,10 @@ struct CleanText {
   std::vector<Block> blocks;
   float body_size = 12;  // most common font size
   float body_x = 0;      // most common left margin
+  // Some font names carry the weight ("Tahoma-Bold"); generic ones ("F1",
+  // "TT2") do not. False when no text at all is known to be bold: headings
+  // must then be found by shape (short lines that are not sentences).
+  bool bold_known = true;
 };
 
 CleanText clean_layout(const Layout& layout);

@@ -1,8 +1,6 @@
 // Puts the pieces together: clean text -> structure -> report fields.
 #include "extract/extractor.hpp"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <cctype>
 
@@ -15,12 +13,6 @@
 namespace jtai::extract {
 
 namespace {
-
-void apply_fixups(CleanText& text, const AuthorityOverride* ov) {
-  if (!ov) return;
-  for (auto& b : text.blocks)
-    for (const auto& f : ov->fixups) RE2::GlobalReplace(&b.text, *f.pattern.re, f.replacement);
-}
 
 std::vector<std::string> texts_of(const std::vector<Block>& blocks, const std::vector<size_t>& indices) {
   std::vector<std::string> out;
@@ -65,7 +57,7 @@ std::optional<std::string> headline_findings(const Structure& st, const std::vec
   }
   if (!headline_section) {
     for (size_t i : st.opening) {
-      std::string t = blocks[i].text;
+      std::string t = without_number_label(blocks[i]);
       if (is_introduction(t, rules)) {
         t = after_introduction(t, rules);
         if (t.empty() || is_introduction(t, rules)) continue;
@@ -113,11 +105,16 @@ void mark_no_priority_actions(const std::vector<Block>& blocks, const Structure&
   for (const auto& sec : st.sections)
     if (sec.id == SectionId::priority_actions && r.priority_actions.empty() && !r.no_priority_actions)
       r.warnings.push_back("section '" + sec.title + "' has no items");
+  if (r.no_priority_actions && !r.priority_actions.empty())
+    r.warnings.push_back("the letter says there are no priority actions, yet " +
+                         std::to_string(r.priority_actions.size()) + " were found");
 }
 
 void add_warnings(Report& r) {
   if (!r.letter_date) r.warnings.push_back("no letter date found at the top of page 1");
   if (!r.inspection_start) r.warnings.push_back("no fieldwork dates found");
+  if (r.letter_date && r.inspection_end && *r.letter_date < *r.inspection_end)
+    r.warnings.push_back("letter date " + *r.letter_date + " is before the end of fieldwork " + *r.inspection_end);
   if (!r.theme_phrase) r.warnings.push_back("no theme phrase ('the multi-agency response to ... in ...') found");
   else if (r.theme->rfind("other: ", 0) == 0) r.warnings.push_back("theme not recognised: " + r.theme->substr(7));
   if (r.inspection_start && r.inspectorates.empty()) r.warnings.push_back("no inspectorates named with the fieldwork dates");
@@ -173,6 +170,11 @@ Report extract_report(const Layout& layout, const RuleSet& rules, std::optional<
   if (auto fw = find_fieldwork(fact_texts, rules, r.letter_date)) {
     r.inspection_start = fw->start;
     r.inspection_end = fw->end;
+    if (fw->end_inferred)
+      r.warnings.push_back("fieldwork end date inferred from a 'week of' sentence: " + fw->start + " + " +
+                           std::to_string(rules.fieldwork_week_days() - 1) + " days");
+    if (fw->reversed)
+      r.warnings.push_back("fieldwork dates out of order: end " + fw->end + " is before start " + fw->start);
     r.inspectorates = find_inspectorates(fact_texts[fw->text_index], rules);
   }
   if (r.inspectorates.empty())

@@ -36,8 +36,45 @@ std::optional<std::string> find_letter_date(const std::vector<std::string>& text
   return std::nullopt;
 }
 
+namespace {
+
+// The year for a sentence without one: the letter date's, or the year before
+// when that would put the fieldwork after the letter.
+std::optional<std::string> year_for(const std::string& day, const std::string& month,
+                                    const std::optional<std::string>& letter_date) {
+  if (!letter_date) return std::nullopt;
+  std::string year = letter_date->substr(0, 4);
+  auto guess = iso_date(day, month, year);
+  if (guess && *guess > *letter_date) year = std::to_string(std::atoi(year.c_str()) - 1);
+  return year;
+}
+
+// ISO date plus days (civil calendar, days >= 0).
+std::string add_days(const std::string& iso, int days) {
+  int y = std::atoi(iso.substr(0, 4).c_str()), m = std::atoi(iso.substr(5, 2).c_str()),
+      d = std::atoi(iso.substr(8, 2).c_str());
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  for (; days > 0; --days) {
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int month_days = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+    if (++d > month_days) {
+      d = 1;
+      if (++m > 12) {
+        m = 1;
+        ++y;
+      }
+    }
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+  return buf;
+}
+
+}  // namespace
+
 std::optional<Fieldwork> find_fieldwork(const std::vector<std::string>& texts, const RuleSet& rules,
                                         const std::optional<std::string>& letter_date) {
+  std::optional<Fieldwork> reversed;
   for (size_t i = 0; i < texts.size(); ++i) {
     const auto& t = texts[i];
     for (const auto& p : rules.fieldwork_dates()) {
@@ -45,10 +82,9 @@ std::optional<Fieldwork> find_fieldwork(const std::vector<std::string>& texts, c
       std::string ed = p.named(t, "end_day"), em = p.named(t, "end_month"), ey = p.named(t, "end_year");
       std::string sd = p.named(t, "start_day"), sm = p.named(t, "start_month"), sy = p.named(t, "start_year");
       if (ey.empty()) {
-        if (!letter_date) continue;
-        ey = letter_date->substr(0, 4);
-        auto guess = iso_date(ed, em, ey);
-        if (guess && *guess > *letter_date) ey = std::to_string(std::atoi(ey.c_str()) - 1);
+        auto year = year_for(ed, em, letter_date);
+        if (!year) continue;
+        ey = *year;
       }
       if (sd.empty()) sd = ed;
       if (sm.empty()) sm = em;
@@ -60,10 +96,27 @@ std::optional<Fieldwork> find_fieldwork(const std::vector<std::string>& texts, c
         // "from 30 December to 3 January 2020": the start is in the year before.
         start = iso_date(sd, sm, std::to_string(std::atoi(ey.c_str()) - 1));
       }
-      if (start && *start <= *end) return Fieldwork{*start, *end, i};
+      if (!start) continue;
+      if (*start <= *end) return Fieldwork{*start, *end, i};
+      if (!reversed) reversed = Fieldwork{*start, *end, i, false, true};
     }
   }
-  return std::nullopt;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const auto& t = texts[i];
+    for (const auto& p : rules.fieldwork_week()) {
+      if (!p.search(t)) continue;
+      std::string sd = p.named(t, "start_day"), sm = p.named(t, "start_month"), sy = p.named(t, "start_year");
+      if (sy.empty()) {
+        auto year = year_for(sd, sm, letter_date);
+        if (!year) continue;
+        sy = *year;
+      }
+      auto start = iso_date(sd, sm, sy);
+      if (!start) continue;
+      return Fieldwork{*start, add_days(*start, rules.fieldwork_week_days() - 1), i, true, false};
+    }
+  }
+  return reversed;
 }
 
 std::optional<std::string> find_theme_phrase(const std::vector<std::string>& texts, const RuleSet& rules) {
@@ -76,19 +129,19 @@ std::optional<std::string> find_theme_phrase(const std::vector<std::string>& tex
 }
 
 std::string classify_theme(const std::string& phrase, const RuleSet& rules) {
-  std::string focus = phrase;
-  for (const char* lead : {"responses to ", "response to "}) {
-    auto at = focus.find(lead);
-    if (at != std::string::npos) {
-      focus = focus.substr(at + std::string(lead).size());
-      break;
+  // Group 1 of the first matching pattern, else the text unchanged.
+  auto group1 = [](const std::vector<Pattern>& patterns, const std::string& text) {
+    for (const auto& p : patterns) {
+      std::vector<std::string> groups;
+      if (p.search(text, &groups) && groups.size() > 1 && !groups[1].empty()) return groups[1];
     }
-  }
+    return text;
+  };
+  std::string focus = group1(rules.theme_focus(), phrase);
   for (const auto& theme : rules.themes())
     for (const auto& p : theme.patterns)
       if (p.search(focus)) return theme.name;
-  if (auto in = focus.rfind(" in "); in != std::string::npos) focus = focus.substr(0, in);
-  return "other: " + focus;
+  return "other: " + group1(rules.theme_without_area(), focus);
 }
 
 std::optional<std::string> find_deep_dive(const std::vector<std::string>& texts, const RuleSet& rules) {

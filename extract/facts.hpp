@@ -16,11 +16,16 @@ std::optional<std::string> iso_date(const std::string& day, const std::string& m
 std::optional<std::string> find_letter_date(const std::vector<std::string>& texts, const RuleSet& rules);
 
 struct Fieldwork {
-  std::string start, end;  // ISO
-  size_t text_index = 0;   // which text held the sentence
+  std::string start, end;     // ISO
+  size_t text_index = 0;      // which text held the sentence
+  bool end_inferred = false;  // "the week of 23 May 2022": end = start + week_days - 1
+  bool reversed = false;      // the only sentence found ends before it starts (kept as written)
 };
 // A sentence without a year ("Between 16 May and 20 May") takes the year of
 // letter_date (ISO), the year before when that would put it after the letter.
+// Range patterns are tried first, then (rules.fieldwork_week()) "week of"
+// sentences; a range whose end is before its start is returned only when
+// nothing better is found, with `reversed` set.
 std::optional<Fieldwork> find_fieldwork(const std::vector<std::string>& texts, const RuleSet& rules,
                                         const std::optional<std::string>& letter_date = std::nullopt);
 

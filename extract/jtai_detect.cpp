@@ -1,5 +1,7 @@
 #include "extract/jtai_detect.hpp"
 
+#include "extract/structure.hpp"
+
 namespace jtai::extract {
 
 namespace {
@@ -26,7 +28,7 @@ std::optional<std::string> not_jtai_reason(const CleanText& text, const RuleSet&
   std::string first_page, first_pages;
   for (const auto& b : text.blocks) {
     if (b.page > 1) break;
-    bool title_type = b.kind == Block::Kind::paragraph && b.lines <= 5 && (b.bold || b.size >= text.body_size + 1.5f);
+    bool title_type = b.kind == Block::Kind::paragraph && b.lines <= 5 && (b.bold || b.size >= heading_min_size(text.body_size));
     if (title_type && any_match(rules.jtai_markers(), b.text)) return std::nullopt;
     if (b.page == 0) first_page += b.text + "\n";
     first_pages += b.text + "\n";

@@ -97,6 +97,10 @@ Page read_page(const poppler::page& pg, int index) {
   auto rect = pg.page_rect();
   page.width = static_cast<float>(rect.width());
   page.height = static_cast<float>(rect.height());
+  // Poppler gives word boxes on the page as displayed: a page turned a
+  // quarter (/Rotate 90 or 270) is as wide as the unturned one is high.
+  auto turn = pg.orientation();
+  if (turn == poppler::page::landscape || turn == poppler::page::seascape) std::swap(page.width, page.height);
   std::vector<Word> words;
   Box line_box;
   for (auto& tb : pg.text_list(poppler::page::text_list_include_font)) {
@@ -131,9 +135,21 @@ void hide_output_intents(std::string& pdf) {
     pdf[at + kKey.size() - 1] = 'X';
 }
 
+// Limits that keep memory bounded on absurd input: a JTAI letter is a few
+// MB at most (the corpus: 0.5 MB, 24 MB resident) and under 50 pages; the
+// layout of a page costs a few tens of KB.
+constexpr std::uintmax_t kMaxPdfBytes = 64u << 20;
+constexpr int kMaxPages = 1000;
+
+std::string too_large(const std::string& name, std::uintmax_t bytes) {
+  return name + ": file too large (" + std::to_string(bytes >> 20) + " MiB; limit " +
+         std::to_string(kMaxPdfBytes >> 20) + " MiB)";
+}
+
 Layout read_document(std::string bytes, const std::string& name) {
   silence_poppler();
   if (bytes.empty()) throw PdfError(name + ": empty file");
+  if (bytes.size() > kMaxPdfBytes) throw PdfError(too_large(name, bytes.size()));
   hide_output_intents(bytes);
   std::unique_ptr<poppler::document> doc(
       poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
@@ -143,6 +159,9 @@ Layout read_document(std::string bytes, const std::string& name) {
   }
   if (doc->is_locked()) throw PdfError(name + ": encrypted PDF (password required)");
   if (doc->pages() <= 0) throw PdfError(name + ": PDF has no pages");
+  if (doc->pages() > kMaxPages)
+    throw PdfError(name + ": " + std::to_string(doc->pages()) + " pages, more than a letter could have (limit " +
+                   std::to_string(kMaxPages) + ")");
   Layout layout;
   size_t line_count = 0;
   for (int i = 0; i < doc->pages(); ++i) {
@@ -167,6 +186,8 @@ Layout read_layout(const std::filesystem::path& pdf) {
   std::error_code ec;
   if (!std::filesystem::exists(pdf, ec)) throw PdfError(pdf.string() + ": no such file");
   if (std::filesystem::is_directory(pdf, ec)) throw PdfError(pdf.string() + ": is a directory");
+  if (auto size = std::filesystem::file_size(pdf, ec); !ec && size > kMaxPdfBytes)
+    throw PdfError(too_large(pdf.string(), size));
   std::ifstream in(pdf, std::ios::binary);
   if (!in) throw PdfError(pdf.string() + ": cannot open file");
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -18,15 +18,15 @@ bool ends_with_colon(const std::string& t) {
   return e != std::string::npos && t[e] == ':';
 }
 
+}  // namespace
+
 // "1. The quality of ..." -> "The quality of ...": the number is list
 // structure, like a bullet glyph.
 std::string without_number_label(const Block& b) {
   if (!b.numbered) return b.text;
-  auto space = b.text.find(' ');
-  return space == std::string::npos ? b.text : b.text.substr(b.text.find_first_not_of(' ', space));
+  auto start = b.text.find_first_not_of(' ', b.text.find(' '));
+  return start == std::string::npos ? b.text : b.text.substr(start);
 }
-
-}  // namespace
 
 std::vector<std::string> section_items(const Section& section, const std::vector<Block>& blocks) {
   std::vector<std::string> items;
@@ -56,8 +56,9 @@ std::vector<std::string> section_items(const Section& section, const std::vector
     const Block& b = blocks[i];
     if (is_list_block(b)) {
       float x = b.kind == Block::Kind::item ? b.bullet_x : b.x0;
-      if (current != kNone && x > level1_x + 4.0f) {
-        items[current] += " " + b.text;  // a sub-bullet
+      if (current != kNone && x > level1_x + b.size / 3.0f) {  // indented a third of an em (4 pt at 12 pt)
+        items[current] += ' ';  // a sub-bullet
+        items[current] += without_number_label(b);
       } else {
         items.push_back(without_number_label(b));
         current = items.size() - 1;
@@ -87,7 +88,7 @@ std::string section_text(const Section& section, const std::vector<Block>& block
   for (size_t i : section.blocks) {
     if (!include_subheadings && is_subheading(section, i)) continue;
     if (!out.empty()) out += "\n\n";
-    out += blocks[i].text;
+    out += without_number_label(blocks[i]);  // list structure, like a bullet glyph
   }
   return out;
 }

@@ -8,6 +8,9 @@
 
 namespace jtai::extract {
 
+// A block's text without its number label ("1. The quality" -> "The quality").
+std::string without_number_label(const Block& b);
+
 // One string per bullet or numbered item, in order. Sub-bullets and
 // paragraphs that continue an item are joined to it with single spaces; a
 // lead-in sentence before a list (ending with ':') is not an item;
@@ -15,7 +18,8 @@ namespace jtai::extract {
 // paragraph.
 std::vector<std::string> section_items(const Section& section, const std::vector<Block>& blocks);
 
-// The section's paragraphs and items joined with blank lines ("\n\n").
+// The section's paragraphs and items joined with blank lines ("\n\n"); number
+// labels of numbered items are dropped like bullet glyphs.
 std::string section_text(const Section& section, const std::vector<Block>& blocks, bool include_subheadings);
 
 }  // namespace jtai::extract

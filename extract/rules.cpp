@@ -246,7 +246,9 @@ class RuleLoader {
     toml::table root = parse(dir_ / "sections.toml");
     check_keys(root, {"letter", "section"}, "sections.toml");
     const auto& letter = table_at(root, "letter", "sections.toml");
-    check_keys(letter, {"jtai", "introduction", "introduction_end", "no_priority_actions", "not_jtai"}, "[letter]");
+    check_keys(letter, {"jtai", "introduction", "introduction_end", "no_priority_actions", "not_jtai", "salutation"},
+               "[letter]");
+    rules.salutation_ = patterns_at(letter, "salutation", "[letter]", false);
     rules.jtai_markers_ = patterns_at(letter, "jtai", "[letter]");
     rules.introduction_ = patterns_at(letter, "introduction", "[letter]", false);
     rules.introduction_end_ = patterns_at(letter, "introduction_end", "[letter]", false);
@@ -275,11 +277,14 @@ class RuleLoader {
     rules.themes_ = named_list(root, "theme");
     rules.inspectorates_ = named_list(root, "inspectorate");
     const auto& phrase = table_at(root, "theme_phrase", "themes.toml");
-    check_keys(phrase, {"patterns"}, "[theme_phrase]");
+    check_keys(phrase, {"patterns", "focus", "without_area"}, "[theme_phrase]");
     rules.theme_phrase_ = patterns_at(phrase, "patterns", "[theme_phrase]");
-    for (const auto& p : rules.theme_phrase_)
-      if (p.re->NumberOfCapturingGroups() < 1)
-        throw RuleError(p.file, p.line, "theme phrase pattern '" + p.source + "' needs a capturing group");
+    rules.theme_focus_ = patterns_at(phrase, "focus", "[theme_phrase]", false);
+    rules.theme_without_area_ = patterns_at(phrase, "without_area", "[theme_phrase]", false);
+    for (const auto* list : {&rules.theme_phrase_, &rules.theme_focus_, &rules.theme_without_area_})
+      for (const auto& p : *list)
+        if (p.re->NumberOfCapturingGroups() < 1)
+          throw RuleError(p.file, p.line, "theme phrase pattern '" + p.source + "' needs a capturing group");
     if (root.get("deep_dive")) {
       const auto& dd = table_at(root, "deep_dive", "themes.toml");
       check_keys(dd, {"patterns"}, "[deep_dive]");
@@ -310,10 +315,17 @@ class RuleLoader {
     rules.letter_date_ = patterns_at(ld, "patterns", "[letter_date]");
     for (const auto& p : rules.letter_date_) check_groups(p, {"day", "month", "year"}, {});
     const auto& fw = table_at(root, "fieldwork", "dates.toml");
-    check_keys(fw, {"patterns"}, "[fieldwork]");
+    check_keys(fw, {"patterns", "week_patterns", "week_days"}, "[fieldwork]");
     rules.fieldwork_dates_ = patterns_at(fw, "patterns", "[fieldwork]");
     for (const auto& p : rules.fieldwork_dates_)
       check_groups(p, {"end_day", "end_month"}, {"end_year", "start_day", "start_month", "start_year"});
+    rules.fieldwork_week_ = patterns_at(fw, "week_patterns", "[fieldwork]", false);
+    for (const auto& p : rules.fieldwork_week_) check_groups(p, {"start_day", "start_month"}, {"start_year"});
+    if (const toml::node* n = fw.get("week_days")) {
+      auto days = n->value<int64_t>();
+      if (!n->is_integer() || !days || *days < 1 || *days > 14) fail(*n, "'week_days' must be an integer from 1 to 14");
+      rules.fieldwork_week_days_ = static_cast<int>(*days);
+    }
   }
 
   void load_authority(RuleSet& rules, const fs::path& path) {

@@ -98,15 +98,24 @@ class RuleSet {
   const std::vector<Pattern>& no_priority_actions() const { return no_priority_actions_; }
   const std::vector<Pattern>& introduction() const { return introduction_; }
   const std::vector<Pattern>& introduction_end() const { return introduction_end_; }
+  // Where the letter's header ends when no title is found ("Dear ...").
+  const std::vector<Pattern>& salutation() const { return salutation_; }
 
   const std::vector<NamedPatterns>& themes() const { return themes_; }
   const std::vector<Pattern>& theme_phrase() const { return theme_phrase_; }
+  // Group 1: the focus inside a theme phrase ("... response to <focus>"), and
+  // for "other: <focus>" the focus without the area ("<focus> in <area>").
+  const std::vector<Pattern>& theme_focus() const { return theme_focus_; }
+  const std::vector<Pattern>& theme_without_area() const { return theme_without_area_; }
   const std::vector<Pattern>& deep_dive() const { return deep_dive_; }
   const std::vector<NamedPatterns>& inspectorates() const { return inspectorates_; }
   const std::vector<Pattern>& fieldwork_sentence() const { return fieldwork_sentence_; }
 
   const std::vector<Pattern>& letter_date() const { return letter_date_; }
   const std::vector<Pattern>& fieldwork_dates() const { return fieldwork_dates_; }
+  // "during the week of 23 May 2022": start groups only; the end is start + week_days - 1.
+  const std::vector<Pattern>& fieldwork_week() const { return fieldwork_week_; }
+  int fieldwork_week_days() const { return fieldwork_week_days_; }
 
   const AuthorityOverride* authority(int urn) const;
   const std::map<int, AuthorityOverride>& authorities() const { return authorities_; }
@@ -116,10 +125,11 @@ class RuleSet {
   std::string version_;
   std::vector<HeadingRule> headings_;
   std::vector<Pattern> jtai_markers_, not_jtai_markers_, no_priority_actions_, introduction_,
-      introduction_end_;
+      introduction_end_, salutation_;
   std::vector<NamedPatterns> themes_, inspectorates_;
-  std::vector<Pattern> theme_phrase_, deep_dive_, fieldwork_sentence_;
-  std::vector<Pattern> letter_date_, fieldwork_dates_;
+  std::vector<Pattern> theme_phrase_, theme_focus_, theme_without_area_, deep_dive_, fieldwork_sentence_;
+  std::vector<Pattern> letter_date_, fieldwork_dates_, fieldwork_week_;
+  int fieldwork_week_days_ = 5;
   std::map<int, AuthorityOverride> authorities_;
 };
 

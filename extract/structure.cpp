@@ -1,30 +1,66 @@
 #include "extract/structure.hpp"
 
+#include <re2/re2.h>
+
+#include <cctype>
+
 #include "common/text.hpp"
 
 namespace jtai::extract {
 
 namespace {
 
+// A bulleted or numbered item.
+bool is_list_item(const Block& b) { return b.kind == Block::Kind::item || b.numbered; }
+
 bool is_list_section(SectionId id) {
   return id == SectionId::improvements || id == SectionId::strengths || id == SectionId::priority_actions;
 }
 
-bool starts_with_dear(const std::string& t) { return t.rfind("Dear ", 0) == 0; }
+bool is_salutation(const std::string& t, const RuleSet& rules) {
+  for (const auto& p : rules.salutation())
+    if (p.search(t)) return true;
+  return false;
+}
 
 // A short line, not a sentence, whose wording may be a heading even when it
 // is not set bold (some letters print "Case study: ..." in body type).
 bool could_be_plain_heading(const Block& b) {
   return b.kind == Block::Kind::paragraph && !b.numbered && b.lines <= 2 && b.text.size() <= 120 &&
-         !ends_sentence(b.text);
+         (!ends_sentence(b.text) || b.text.back() == '?');  // "What needs to improve?" is no sentence
+}
+
+// "2. Key strengths" -> "Key strengths", "3.1 What needs to improve?" -> ...,
+// "B) Strengths" -> "Strengths"; "" when the text has no section number.
+std::string without_section_number(const std::string& t) {
+  size_t i = 0;
+  auto digit = [&](size_t k) { return k < t.size() && std::isdigit(static_cast<unsigned char>(t[k])); };
+  if (digit(0)) {
+    size_t run = 0;  // digits in the current number: at most 2 ("12.3", not "12345")
+    while (digit(i) || (i < t.size() && t[i] == '.' && digit(i + 1))) {
+      run = digit(i) ? run + 1 : 0;
+      if (run > 2) return {};
+      ++i;
+    }
+    if (i < t.size() && (t[i] == '.' || t[i] == ')')) ++i;
+  } else if (t.size() > 2 && std::isalpha(static_cast<unsigned char>(t[0])) && (t[1] == '.' || t[1] == ')')) {
+    i = 2;
+  } else {
+    return {};
+  }
+  if (i >= t.size() || t[i] != ' ') return {};
+  size_t words = t.find_first_not_of(' ', i);
+  return words == std::string::npos ? std::string() : t.substr(words);
 }
 
 }  // namespace
 
-bool looks_like_heading(const Block& b, float body_size) {
+bool looks_like_heading(const Block& b, float body_size, bool bold_known) {
   if (b.kind != Block::Kind::paragraph || b.numbered) return false;
   if (b.lines > 3 || b.text.size() > 200) return false;
-  return b.bold || b.size >= body_size + 1.5f;
+  if (b.bold || b.size >= heading_min_size(body_size)) return true;
+  return !bold_known && b.lines == 1 && b.text.size() <= 100 && !ends_sentence(b.text) &&
+         std::isupper(static_cast<unsigned char>(b.text.front()));
 }
 
 std::optional<HeadingMatch> match_heading(const std::string& raw, const RuleSet& rules,
@@ -36,7 +72,17 @@ std::optional<HeadingMatch> match_heading(const std::string& raw, const RuleSet&
       if (h.pattern.full_match(text)) return HeadingMatch{h.section, describe(h.pattern)};
   for (const auto& h : rules.headings())
     if (h.pattern.full_match(text)) return HeadingMatch{h.section, describe(h.pattern)};
+  if (std::string bare = without_section_number(text); !bare.empty()) return match_heading(bare, rules, override_rules);
+  // "Strengths." : a full stop after a heading is punctuation, not wording.
+  if (text.size() > 1 && text.back() == '.' && text[text.size() - 2] != '.')
+    return match_heading(text.substr(0, text.size() - 1), rules, override_rules);
   return std::nullopt;
+}
+
+void apply_fixups(CleanText& text, const AuthorityOverride* override_rules) {
+  if (!override_rules) return;
+  for (auto& b : text.blocks)
+    for (const auto& f : override_rules->fixups) RE2::GlobalReplace(&b.text, *f.pattern.re, f.replacement);
 }
 
 void split_glued_headings(CleanText& text, const RuleSet& rules, const AuthorityOverride* override_rules) {
@@ -70,7 +116,9 @@ Structure find_structure(CleanText& text, const RuleSet& rules, const AuthorityO
     const Block& b = blocks[i];
     bool marker = false;
     for (const auto& p : rules.jtai_markers()) marker = marker || p.search(b.text);
-    bool title_type = b.kind == Block::Kind::paragraph && b.lines <= 5 && (b.bold || b.size >= text.body_size + 1.5f);
+    bool title_type = b.kind == Block::Kind::paragraph && b.lines <= 5 &&
+                      (b.bold || b.size >= heading_min_size(text.body_size) ||
+                       (!text.bold_known && !ends_sentence(b.text)));
     if (marker && title_type) {
       s.title = i;
       start = i + 1;
@@ -79,7 +127,7 @@ Structure find_structure(CleanText& text, const RuleSet& rules, const AuthorityO
   }
   if (!s.title) {
     for (size_t i = 0; i < blocks.size() && blocks[i].page <= 1; ++i)
-      if (starts_with_dear(blocks[i].text)) {
+      if (is_salutation(blocks[i].text, rules)) {
         start = i + 1;
         break;
       }
@@ -91,7 +139,12 @@ Structure find_structure(CleanText& text, const RuleSet& rules, const AuthorityO
   size_t current = kNone;       // index into s.sections
   size_t resume = kNone;        // section to go back to after a case-study box
   float box_x = -1;             // left edge of the current case-study box's text (-1: not known yet)
-  auto box_indented = [&] { return box_x >= 0 && box_x > text.body_x + 3.0f; };
+  // Tolerances scale with the body type (values in comments are for 12 pt).
+  const float heading_size = heading_min_size(text.body_size);
+  const float indent_step = text.body_size * 0.25f;   // 3 pt: a box's text is indented at least this much
+  const float align_slack = text.body_size / 6.0f;    // 2 pt: still aligned with the box's left edge
+  const float size_step = text.body_size / 12.0f;     // 1 pt: a visibly smaller heading
+  auto box_indented = [&] { return box_x >= 0 && box_x > text.body_x + indent_step; };
 
   auto open = [&](SectionId id, std::string title, std::optional<size_t> heading) {
     Section sec;
@@ -118,9 +171,13 @@ Structure find_structure(CleanText& text, const RuleSet& rules, const AuthorityO
 
   for (size_t i = start; i < blocks.size(); ++i) {
     const Block& b = blocks[i];
-    bool typographic = looks_like_heading(b, text.body_size);
+    bool typographic = looks_like_heading(b, text.body_size, text.bold_known);
     std::optional<HeadingMatch> m;
-    if (typographic || could_be_plain_heading(b)) m = match_heading(b.text, rules, override_rules);
+    // A numbered heading ("2. Key strengths") in heading type: a heading when its wording matches.
+    bool numbered_heading = b.kind == Block::Kind::paragraph && b.numbered && b.lines <= 2 && b.text.size() <= 120 &&
+                            (b.bold || b.size >= heading_size);
+    if (typographic || numbered_heading || could_be_plain_heading(b))
+      m = match_heading(b.text, rules, override_rules);
 
     if (m) {
       s.headings.push_back(Heading{i, b.page, b.text, m, false});
@@ -145,8 +202,8 @@ Structure find_structure(CleanText& text, const RuleSet& rules, const AuthorityO
     if (typographic) {
       if (in_box()) {
         bool box_empty = s.sections[current].blocks.empty();
-        if (box_x < 0 && b.x0 > text.body_x + 3.0f) box_x = b.x0;
-        if ((box_indented() && b.x0 >= box_x - 2.0f) || box_empty) {
+        if (box_x < 0 && b.x0 > text.body_x + indent_step) box_x = b.x0;
+        if ((box_indented() && b.x0 >= box_x - align_slack) || box_empty) {
           add_content(i);  // a sub-title inside the box
           continue;
         }
@@ -157,16 +214,16 @@ Structure find_structure(CleanText& text, const RuleSet& rules, const AuthorityO
         Section& cur = s.sections[current];
         bool keep = true;
         bool has_items = false;
-        for (size_t j : cur.blocks) has_items = has_items || blocks[j].kind == Block::Kind::item;
-        bool smaller = cur.heading && b.size < blocks[*cur.heading].size - 1.0f;
+        for (size_t j : cur.blocks) has_items = has_items || is_list_item(blocks[j]);
+        bool smaller = cur.heading && b.size < blocks[*cur.heading].size - size_step;
         if (is_list_section(cur.id) && has_items && !smaller) {
           // After a list, a heading in the section heading's type followed by
           // plain paragraphs starts a section of its own; one followed by more
           // items is a per-agency sub-heading.
           keep = false;
           for (size_t j = i + 1; j < blocks.size(); ++j) {
-            if (looks_like_heading(blocks[j], text.body_size)) break;
-            if (blocks[j].kind == Block::Kind::item) {
+            if (looks_like_heading(blocks[j], text.body_size, text.bold_known)) break;
+            if (is_list_item(blocks[j])) {
               keep = true;
               break;
             }
@@ -189,7 +246,7 @@ Structure find_structure(CleanText& text, const RuleSet& rules, const AuthorityO
     if (in_box()) {
       float left = b.kind == Block::Kind::item ? b.bullet_x : b.x0;
       if (box_x < 0) box_x = left;
-      else if (box_indented() && left < box_x - 2.0f) end_box();
+      else if (box_indented() && left < box_x - align_slack) end_box();
     }
     add_content(i);
   }

@@ -19,8 +19,13 @@ struct HeadingMatch {
 std::optional<HeadingMatch> match_heading(const std::string& text, const RuleSet& rules,
                                           const AuthorityOverride* override_rules);
 
+// Type at least this size counts as heading type (12 pt body -> 13.5 pt).
+inline float heading_min_size(float body_size) { return body_size * 1.125f; }
+
 // Heading typography: a short paragraph set bold or larger than the body.
-bool looks_like_heading(const Block& b, float body_size);
+// Where the PDF's font names do not tell bold (bold_known false), a
+// one-line paragraph that is not a sentence and starts with a capital.
+bool looks_like_heading(const Block& b, float body_size, bool bold_known = true);
 
 struct Heading {
   size_t block = 0;
@@ -45,6 +50,10 @@ struct Structure {
   std::vector<Heading> headings;
   std::vector<Section> sections; // in letter order; case studies are sections too
 };
+
+// An authority override's text fix-ups, applied to every block before
+// sectioning (extract_report, `extract --text` and `rules check` all call it).
+void apply_fixups(CleanText& text, const AuthorityOverride* override_rules);
 
 // Splits headings glued to the paragraph after them (a bold heading and body
 // text on one line) into a heading block and the paragraph, when the bold

@@ -1,6 +1,7 @@
 #include "tests/extract/fixtures.hpp"
 
 #include <cstdio>
+#include <cmath>
 #include <fstream>
 
 #include "tests/support/test_support.hpp"
@@ -120,7 +121,7 @@ std::string pdf_escape(const std::string& s) {
 }
 }  // namespace
 
-std::string make_pdf(const std::vector<std::vector<PdfText>>& pages, bool encrypted) {
+std::string make_pdf(const std::vector<std::vector<PdfText>>& pages, bool encrypted, int rotate) {
   // Objects: 1 catalog, 2 pages, 3 Helvetica, 4 Helvetica-Bold, then per page: page, contents.
   std::vector<std::string> objects;
   objects.push_back("<< /Type /Catalog /Pages 2 0 R >>");
@@ -132,11 +133,20 @@ std::string make_pdf(const std::vector<std::vector<PdfText>>& pages, bool encryp
   for (size_t i = 0; i < pages.size(); ++i) {
     std::string content;
     for (const auto& t : pages[i]) {
-      char buf[128];
-      std::snprintf(buf, sizeof buf, "BT /%s %.1f Tf %.1f %.1f Td (", t.bold ? "F2" : "F1", t.size, t.x, 842 - t.y);
+      char buf[160];
+      if (rotate == 0) {
+        std::snprintf(buf, sizeof buf, "BT /%s %.1f Tf %.1f %.1f Td (", t.bold ? "F2" : "F1", t.size, t.x, 842 - t.y);
+      } else {
+        // (t.x, t.y) are on the page as displayed (turned clockwise by `rotate`).
+        const double pi = 3.14159265358979, a = rotate * pi / 180;
+        double ux = rotate == 90 ? t.y : rotate == 180 ? 595 - t.x : 595 - t.y;
+        double uy = rotate == 90 ? t.x : rotate == 180 ? t.y : 842 - t.x;
+        std::snprintf(buf, sizeof buf, "BT /%s %.1f Tf %.4f %.4f %.4f %.4f %.1f %.1f Tm (", t.bold ? "F2" : "F1", t.size,
+                      std::cos(a), std::sin(a), -std::sin(a), std::cos(a), ux, uy);
+      }
       content += buf + pdf_escape(t.text) + ") Tj ET\n";
     }
-    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R /F2 4 0 R "
+    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]" + (rotate ? " /Rotate " + std::to_string(rotate) : std::string()) + " /Resources << /Font << /F1 3 0 R /F2 4 0 R "
                       ">> >> /Contents " + std::to_string(6 + 2 * i) + " 0 R >>");
     objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream");
   }

@@ -45,7 +45,9 @@ struct PdfText {
 // A minimal, valid one-page-per-entry PDF using the standard Helvetica fonts.
 // With `encrypted`, the trailer carries a standard security handler whose
 // user password is not empty, so the PDF cannot be opened without it.
-std::string make_pdf(const std::vector<std::vector<PdfText>>& pages, bool encrypted = false);
+// With `rotate` (90, 180, 270) every page carries /Rotate and its text is
+// drawn turned by the same angle, as in a landscape page scanned sideways.
+std::string make_pdf(const std::vector<std::vector<PdfText>>& pages, bool encrypted = false, int rotate = 0);
 
 // Writes a copy of the repository's rules/ into dir (so a test can break one file).
 void copy_rules(const std::filesystem::path& dir);

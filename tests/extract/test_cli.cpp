@@ -85,7 +85,10 @@ TEST_CASE("jtai extract exits 2 with one line on stderr for missing, empty, corr
   write_text(tmp.path() / "empty.pdf", "");
   write_text(tmp.path() / "bad.pdf", "%PDF-1.4\ngarbage\n");
   write_text(tmp.path() / "locked.pdf", make_pdf({{{72, 100, 12, false, "Secret"}}}, true));
-  for (const char* name : {"missing.pdf", "empty.pdf", "bad.pdf", "locked.pdf"}) {
+  write_text(tmp.path() / "scanned.pdf", make_pdf({{}, {}}));  // pages without a text layer
+  std::string whole = make_pdf({{{72, 100, 12, false, "Joint targeted area inspection"}}});
+  write_text(tmp.path() / "cut.pdf", whole.substr(0, whole.size() / 3));
+  for (const char* name : {"missing.pdf", "empty.pdf", "bad.pdf", "locked.pdf", "scanned.pdf", "cut.pdf"}) {
     auto r = run_command(jtai_cmd(std::string("extract ") + q((tmp.path() / name).string())));
     INFO(name << ": " << r.err);
     CHECK(r.exit_code == 2);

@@ -13,6 +13,7 @@
 
 #include "common/files.hpp"
 #include "extract/extractor.hpp"
+#include "extract/unicode_text.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -126,6 +127,221 @@ TEST_CASE("every corpus letter extracts as its golden file says") {
     FAIL_CHECK(msg.str());
   }
   MESSAGE(passed << " of " << compared << " letters match their golden files");
+  CHECK(compared > 0);
+}
+
+namespace {
+// The layout as if the letter had been typeset at `factor` times the size:
+// every position, box and font size scaled (page size too).
+jtai::extract::Layout scaled(jtai::extract::Layout layout, float factor) {
+  auto scale_box = [&](jtai::extract::Box& b) {
+    b.x0 *= factor;
+    b.y0 *= factor;
+    b.x1 *= factor;
+    b.y1 *= factor;
+  };
+  for (auto& page : layout.pages) {
+    page.width *= factor;
+    page.height *= factor;
+    for (auto& line : page.lines) {
+      scale_box(line.box);
+      line.size *= factor;
+      for (auto& span : line.spans) {
+        scale_box(span.box);
+        span.size *= factor;
+      }
+    }
+  }
+  return layout;
+}
+}  // namespace
+
+// Thresholds must follow the letter's own type, not absolute points: a
+// letter set in 9 pt or 18 pt type instead of 12 pt must read the same.
+TEST_CASE("every corpus letter reads the same when typeset smaller or larger") {
+  size_t compared = 0;
+  for (const auto& folder : letter_folders()) {
+    std::string name = folder.filename().string();
+    fs::path golden = golden_dir() / (name + ".json");
+    if (!fs::exists(golden)) continue;
+    nlohmann::json expected = nlohmann::json::parse(jtai::read_file(golden));
+    fs::path pdf = pdf_in(folder);
+    auto layout = jtai::extract::read_layout(pdf);
+    for (float factor : {0.75f, 1.5f}) {
+      Report report = jtai::extract::extract_report(scaled(layout, factor), rules(), jtai::extract::urn_from_path(pdf));
+      auto diffs = compare(expected, nlohmann::json::parse(jtai::extract::to_json(report).dump()));
+      ++compared;
+      if (diffs.empty()) continue;
+      std::ostringstream msg;
+      msg << name << " scaled by " << factor << ": " << diffs.size() << " field(s) differ";
+      for (const auto& d : diffs) msg << "\n    " << d;
+      FAIL_CHECK(msg.str());
+    }
+  }
+  CHECK(compared > 0);
+}
+
+// Nor may they depend on where the margins are: the same letter with its
+// text moved right and down (wider left and top margins) reads the same.
+TEST_CASE("every corpus letter reads the same with other margins") {
+  size_t compared = 0;
+  for (const auto& folder : letter_folders()) {
+    std::string name = folder.filename().string();
+    fs::path golden = golden_dir() / (name + ".json");
+    if (!fs::exists(golden)) continue;
+    nlohmann::json expected = nlohmann::json::parse(jtai::read_file(golden));
+    fs::path pdf = pdf_in(folder);
+    auto layout = jtai::extract::read_layout(pdf);
+    for (auto& page : layout.pages) {
+      page.width += 40;
+      page.height += 30;
+      for (auto& line : page.lines) {
+        auto move = [](jtai::extract::Box& b) {
+          b.x0 += 40;
+          b.x1 += 40;
+          b.y0 += 15;
+          b.y1 += 15;
+        };
+        move(line.box);
+        for (auto& span : line.spans) move(span.box);
+      }
+    }
+    Report report = jtai::extract::extract_report(layout, rules(), jtai::extract::urn_from_path(pdf));
+    auto diffs = compare(expected, nlohmann::json::parse(jtai::extract::to_json(report).dump()));
+    ++compared;
+    if (diffs.empty()) continue;
+    std::ostringstream msg;
+    msg << name << " with moved margins: " << diffs.size() << " field(s) differ";
+    for (const auto& d : diffs) msg << "\n    " << d;
+    FAIL_CHECK(msg.str());
+  }
+  CHECK(compared > 0);
+}
+
+// Nor on how list items are marked: the same letter with every symbol-font
+// bullet glyph replaced by "•" in the text's own font (one run with the
+// item's text, as Poppler reports it), or by a number label "1.", "2.", ...
+// reads the same.
+TEST_CASE("every corpus letter reads the same with bullets typed as '\u2022' or as numbers") {
+  for (bool numbers : {false, true}) {
+    size_t compared = 0, bullets = 0;
+    for (const auto& folder : letter_folders()) {
+      std::string name = folder.filename().string();
+      fs::path golden = golden_dir() / (name + ".json");
+      if (!fs::exists(golden)) continue;
+      nlohmann::json expected = nlohmann::json::parse(jtai::read_file(golden));
+      fs::path pdf = pdf_in(folder);
+      auto layout = jtai::extract::read_layout(pdf);
+      int number = 0;
+      for (auto& page : layout.pages)
+        for (auto& line : page.lines) {
+          if (line.spans.size() < 2 || !jtai::extract::is_symbol_font(line.spans[0].font)) continue;
+          auto& glyph = line.spans[0];
+          auto& next = line.spans[1];
+          std::string marker = numbers ? std::to_string(number++ % 9 + 1) + ". " : "\xE2\x80\xA2 ";
+          std::string text = marker + line.text.substr(next.begin);
+          auto shift = static_cast<std::int64_t>(marker.size()) - static_cast<std::int64_t>(next.begin);
+          next.begin = 0;
+          next.end = static_cast<std::uint32_t>(static_cast<std::int64_t>(next.end) + shift);
+          next.box.x0 = glyph.box.x0;
+          for (size_t k = 2; k < line.spans.size(); ++k) {
+            line.spans[k].begin = static_cast<std::uint32_t>(static_cast<std::int64_t>(line.spans[k].begin) + shift);
+            line.spans[k].end = static_cast<std::uint32_t>(static_cast<std::int64_t>(line.spans[k].end) + shift);
+          }
+          line.spans.erase(line.spans.begin());
+          line.text = text;
+          ++bullets;
+        }
+      Report report = jtai::extract::extract_report(layout, rules(), jtai::extract::urn_from_path(pdf));
+      auto diffs = compare(expected, nlohmann::json::parse(jtai::extract::to_json(report).dump()));
+      ++compared;
+      if (diffs.empty()) continue;
+      std::ostringstream msg;
+      msg << name << (numbers ? " with numbered items: " : " with '\u2022' bullets: ") << diffs.size()
+          << " field(s) differ";
+      for (const auto& d : diffs) msg << "\n    " << d;
+      FAIL_CHECK(msg.str());
+    }
+    CHECK(compared > 0);
+    CHECK(bullets > 100);  // the corpus does use symbol-font bullets
+  }
+}
+
+// Nor on the exact wording of the section headings: the same letter with
+// each heading line swapped for another wording of the same section reads
+// the same (case-study titles aside, which are printed as found).
+TEST_CASE("every corpus letter reads the same with its section headings worded differently") {
+  const std::map<std::string, std::string> other_wording = {
+      {"What needs to improve?", "Areas for improvement"},
+      {"Areas for improvement", "What needs to improve?"},
+      {"Area for improvement", "What needs to improve"},
+      {"Strengths", "Key strengths"},
+      {"Key strengths", "Strengths"},
+      {"Areas for priority action", "Priority actions"},
+      {"Area for priority action", "Areas for priority action"},
+      {"Headline findings", "Summary of findings"},
+  };
+  size_t compared = 0, swapped = 0;
+  for (const auto& folder : letter_folders()) {
+    std::string name = folder.filename().string();
+    fs::path golden = golden_dir() / (name + ".json");
+    if (!fs::exists(golden)) continue;
+    nlohmann::json expected = nlohmann::json::parse(jtai::read_file(golden));
+    fs::path pdf = pdf_in(folder);
+    auto layout = jtai::extract::read_layout(pdf);
+    for (auto& page : layout.pages)
+      for (auto& line : page.lines) {
+        auto it = other_wording.find(line.text);
+        if (it == other_wording.end() || line.spans.size() != 1) continue;
+        line.text = it->second;
+        line.spans[0].begin = 0;
+        line.spans[0].end = static_cast<std::uint32_t>(line.text.size());
+        ++swapped;
+      }
+    Report report = jtai::extract::extract_report(layout, rules(), jtai::extract::urn_from_path(pdf));
+    auto diffs = compare(expected, nlohmann::json::parse(jtai::extract::to_json(report).dump()));
+    ++compared;
+    if (diffs.empty()) continue;
+    std::ostringstream msg;
+    msg << name << " with reworded headings: " << diffs.size() << " field(s) differ";
+    for (const auto& d : diffs) msg << "\n    " << d;
+    FAIL_CHECK(msg.str());
+  }
+  CHECK(compared > 0);
+  MESSAGE(swapped << " heading lines reworded");
+  CHECK(swapped > 40);
+}
+
+// Nor on bold being told by font names: with every text font renamed to a
+// name that carries no weight ("F1", as some PDF makers write), headings are
+// found by size, shape and wording, and the letter reads the same.
+TEST_CASE("every corpus letter reads the same when font names do not tell bold") {
+  size_t compared = 0;
+  for (const auto& folder : letter_folders()) {
+    std::string name = folder.filename().string();
+    fs::path golden = golden_dir() / (name + ".json");
+    if (!fs::exists(golden)) continue;
+    nlohmann::json expected = nlohmann::json::parse(jtai::read_file(golden));
+    fs::path pdf = pdf_in(folder);
+    auto layout = jtai::extract::read_layout(pdf);
+    for (auto& page : layout.pages)
+      for (auto& line : page.lines) {
+        line.bold = false;
+        if (!jtai::extract::is_symbol_font(line.font)) line.font = "F1";
+        for (auto& span : line.spans) {
+          span.bold = false;
+          if (!jtai::extract::is_symbol_font(span.font)) span.font = "F1";
+        }
+      }
+    Report report = jtai::extract::extract_report(layout, rules(), jtai::extract::urn_from_path(pdf));
+    auto diffs = compare(expected, nlohmann::json::parse(jtai::extract::to_json(report).dump()));
+    ++compared;
+    if (diffs.empty()) continue;
+    std::ostringstream msg;
+    msg << name << " without bold: " << diffs.size() << " field(s) differ";
+    for (const auto& d : diffs) msg << "\n    " << d;
+    FAIL_CHECK(msg.str());
+  }
   CHECK(compared > 0);
 }
 
