@@ -108,10 +108,15 @@ class RuleLoader {
   }
 
  private:
+  // The version covers exactly the files extraction reads, so editing the
+  // crawler's site.toml or the authority table does not trigger re-extraction.
   std::string hash_dir() const {
     std::vector<fs::path> files;
-    for (const auto& e : fs::recursive_directory_iterator(dir_))
-      if (e.is_regular_file()) files.push_back(e.path());
+    for (const char* name : {"sections.toml", "themes.toml", "dates.toml"})
+      if (fs::is_regular_file(dir_ / name)) files.push_back(dir_ / name);
+    if (fs::is_directory(dir_ / "authorities"))
+      for (const auto& e : fs::directory_iterator(dir_ / "authorities"))
+        if (e.is_regular_file() && e.path().extension() == ".toml") files.push_back(e.path());
     std::sort(files.begin(), files.end());
     Sha256 sha;
     for (const auto& f : files) {

@@ -1,5 +1,7 @@
 #include "tests/extract/fixtures.hpp"
 
+#include "tests/support/pdf_builder.hpp"
+
 #include <cstdio>
 #include <cmath>
 #include <fstream>
@@ -150,19 +152,6 @@ std::string make_pdf(const std::vector<std::vector<PdfText>>& pages, bool encryp
                       ">> >> /Contents " + std::to_string(6 + 2 * i) + " 0 R >>");
     objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream");
   }
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (size_t off : offsets) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", off);
-    pdf += buf;
-  }
   std::string encryption;
   if (encrypted) {
     // O and U that no empty password produces: the reader must ask for one.
@@ -170,9 +159,7 @@ std::string make_pdf(const std::vector<std::vector<PdfText>>& pages, bool encryp
     encryption = " /Encrypt << /Filter /Standard /V 1 /R 2 /O <" + hex32 + "> /U <" + std::string(64, 'B') +
                  "> /P -4 >> /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]";
   }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R" + encryption + " >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
+  return assemble_pdf(objects, encryption);
 }
 
 void copy_rules(const std::filesystem::path& dir) {

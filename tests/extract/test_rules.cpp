@@ -44,16 +44,23 @@ TEST_CASE("the repository's rules load") {
   CHECK_FALSE(r.headings().empty());
 }
 
-TEST_CASE("any change to any file under rules/ changes the version; other files are only hashed") {
+TEST_CASE("the version changes with every extraction rule file and ignores the crawler's files") {
   TempDir tmp;
   copy_rules(tmp.path());
   std::string v1 = RuleSet::load(tmp.path()).version();
   CHECK(RuleSet::load(tmp.path()).version() == v1);
-  write_text(tmp.path() / "site.toml", "# someone else's file, not loaded by the extractor\n[[[not even toml\n");
+  write_text(tmp.path() / "site.toml", "# the crawler's file, not read by the extractor\n[[[not even toml\n");
+  write_text(tmp.path() / "authority_table.toml", "# the authority table\n");
+  write_text(tmp.path() / "authorities" / "README.md", "notes\n");
+  CHECK(RuleSet::load(tmp.path()).version() == v1);
+  edit(tmp.path() / "themes.toml", "name = \"neglect\"", "name = \"neglect \"");
   std::string v2 = RuleSet::load(tmp.path()).version();
   CHECK(v2 != v1);
-  edit(tmp.path() / "themes.toml", "name = \"neglect\"", "name = \"neglect \"");
-  CHECK(RuleSet::load(tmp.path()).version() != v2);
+  write_text(tmp.path() / "authorities" / "80426-barnsley.toml", "urn = 80426\n");
+  std::string v3 = RuleSet::load(tmp.path()).version();
+  CHECK(v3 != v2);
+  edit(tmp.path() / "dates.toml", "[letter_date]", "# a comment\n[letter_date]");
+  CHECK(RuleSet::load(tmp.path()).version() != v3);
 }
 
 TEST_CASE("a TOML syntax error names file and line") {

@@ -20,6 +20,7 @@
 #include "refresh/lock.hpp"
 #include "refresh/reextract.hpp"
 #include "refresh/status.hpp"
+#include "tests/support/pdf_builder.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace jtai;
@@ -120,36 +121,6 @@ void replace_array(const fs::path& file, const std::string& key, const std::stri
   write_file_atomic(file, text);
 }
 
-// A minimal one-page PDF with a few lines of Helvetica text.
-std::string tiny_pdf(const std::vector<std::string>& lines) {
-  std::string content = "BT /F1 11 Tf 72 770 Td 14 TL\n";
-  for (const auto& l : lines) content += "(" + l + ") Tj T*\n";
-  content += "ET\n";
-  std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
-      "/Contents 5 0 R >>",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream",
-  };
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (size_t off : offsets) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", off);
-    pdf += buf;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
-}
 
 }  // namespace
 
@@ -362,7 +333,7 @@ TEST_CASE("a letter with no stored layout is parsed once from its PDF, then neve
   auto rules = extract::RuleSet::load(test::rules_dir());
   fs::path rel = "reports/80429_tiny/letter.pdf";
   fs::create_directories(dir.path() / rel.parent_path());
-  write_file_atomic(dir.path() / rel, tiny_pdf({"18 July 2022", "Joint targeted area inspection of Tinyshire",
+  write_file_atomic(dir.path() / rel, jtai::test::text_pdf({"18 July 2022", "Joint targeted area inspection of Tinyshire",
                                                 "Strengths", "Leaders know their services well."}));
   auto letter = add_letter(s, 80429, "Tinyshire", nullptr, rel.string());
   CHECK_FALSE(s.load_layout(letter.sha256, extract::kLayoutVersion).has_value());
