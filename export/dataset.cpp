@@ -15,7 +15,7 @@ namespace jtai::exporter {
 namespace fs = std::filesystem;
 
 std::string Inspection::sort_date() const {
-  for (const auto* d : {&letter_date, &inspection_end, &inspection_start, &published_on})
+  for (const auto* d : {&report.letter_date, &report.inspection_end, &report.inspection_start, &published_on})
     if (*d && !(*d)->empty()) return **d;
   return {};
 }
@@ -29,44 +29,6 @@ std::string section_label(const std::string& section) {
 }
 
 namespace {
-
-std::vector<std::string> json_string_list(const std::string& text) {
-  std::vector<std::string> out;
-  if (text.empty()) return out;
-  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_array()) return out;
-  for (const auto& v : j)
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
-std::vector<std::string> inspectorates_of(const std::string& report_json) {
-  auto j = nlohmann::json::parse(report_json, nullptr, /*allow_exceptions=*/false);
-  std::vector<std::string> out;
-  if (!j.is_object()) return out;
-  auto it = j.find("inspectorates");
-  if (it == j.end() || !it->is_array()) return out;
-  for (const auto& v : *it)
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
-struct FindingRow {
-  std::string section;
-  std::string title;
-  std::string text;
-};
-
-std::map<int64_t, std::vector<FindingRow>> load_findings(store::Db& db) {
-  std::map<int64_t, std::vector<FindingRow>> by_extraction;
-  auto st = db.prepare(
-      "SELECT f.extraction_id, f.section, f.title, f.text FROM findings f "
-      "JOIN extractions e ON e.id = f.extraction_id AND e.is_current = 1 "
-      "ORDER BY f.extraction_id, f.section, f.position");
-  while (st.step())
-    by_extraction[st.column_int(0)].push_back({st.column_text(1), st.column_text(2), st.column_text(3)});
-  return by_extraction;
-}
 
 std::optional<RunInfo> load_last_run(store::Db& db) {
   // The newest run that says where the data came from; a refresh exporting at
@@ -113,7 +75,6 @@ Dataset load_dataset(const fs::path& data_dir, const AuthorityTable& authorities
   } end_read{db};
 
   Dataset data;
-  auto findings = load_findings(db);
   auto st = db.prepare(
       "SELECT p.urn, a.name, p.file_id, p.url, p.title, p.published_on, p.first_seen, p.gone_since, "
       "       f.sha256, f.size, e.id, e.kind, e.reason, e.rules_version, e.extracted_at, "
@@ -170,28 +131,18 @@ Dataset load_dataset(const fs::path& data_dir, const AuthorityTable& authorities
       continue;
     }
 
-    in.rules_version = st.column_text(13);
     in.extracted_at = st.column_text(14);
-    in.letter_date = st.column_optional_text(15);
-    in.inspection_start = st.column_optional_text(16);
-    in.inspection_end = st.column_optional_text(17);
-    in.theme = st.column_optional_text(18);
-    in.theme_phrase = st.column_optional_text(19);
-    in.deep_dive = st.column_optional_text(20);
-    in.headline_findings = st.column_optional_text(21);
-    in.no_priority_actions = st.column_int(22) != 0;
-    in.warnings = json_string_list(st.column_text(23));
-    in.inspectorates = inspectorates_of(st.column_text(24));
-    for (auto& f : findings[st.column_int(10)]) {
-      if (f.section == "priority_action") in.priority_actions.push_back(std::move(f.text));
-      else if (f.section == "improvement") in.improvements.push_back(std::move(f.text));
-      else if (f.section == "strength") in.strengths.push_back(std::move(f.text));
-      else if (f.section == "case_study") in.case_studies.push_back({std::move(f.title), std::move(f.text)});
+    try {
+      in.report = extract::report_from_json(nlohmann::json::parse(st.column_text(24)));
+    } catch (const std::exception& e) {
+      data.issues.push_back({in.urn, in.authority, in.url, in.title, std::nullopt, "error",
+                             {std::string("the stored record cannot be read: ") + e.what()}});
+      continue;
     }
-    if (!in.warnings.empty())
-      data.issues.push_back({in.urn, in.authority, in.url, in.title, in.letter_date, "warnings", in.warnings});
+    if (!in.report.warnings.empty())
+      data.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "warnings", in.report.warnings});
     if (!in.in_authority_table)
-      data.issues.push_back({in.urn, in.authority, in.url, in.title, in.letter_date, "unknown_authority",
+      data.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "unknown_authority",
                              {"URN " + std::to_string(in.urn) + " is not in rules/authority_table.toml: no codes"}});
     data.inspections.push_back(std::move(in));
   }
@@ -206,7 +157,7 @@ Dataset load_dataset(const fs::path& data_dir, const AuthorityTable& authorities
   });
 
   std::set<std::string> versions;
-  for (const auto& in : data.inspections) versions.insert(in.rules_version);
+  for (const auto& in : data.inspections) versions.insert(in.report.rules_version);
   data.rules_versions.assign(versions.begin(), versions.end());
   data.last_run = load_last_run(db);
   data.data_as_of = load_data_as_of(db);

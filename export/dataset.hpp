@@ -9,13 +9,9 @@
 #include <vector>
 
 #include "common/authority_table.hpp"
+#include "extract/report.hpp"
 
 namespace jtai::exporter {
-
-struct CaseStudyItem {
-  std::string title;
-  std::string text;
-};
 
 struct Inspection {
   // Authority: codes from the project's table; name falls back to Ofsted's spelling.
@@ -35,19 +31,9 @@ struct Inspection {
   std::string sha256;
   int64_t size = 0;
 
-  // Current extraction.
-  std::string rules_version;
+  // Current extraction: the record as `jtai extract` printed it.
   std::string extracted_at;
-  std::optional<std::string> letter_date, inspection_start, inspection_end;
-  std::optional<std::string> theme, theme_phrase, deep_dive;
-  std::vector<std::string> inspectorates;
-  std::optional<std::string> headline_findings;
-  std::vector<std::string> priority_actions;
-  bool no_priority_actions = false;
-  std::vector<std::string> improvements;
-  std::vector<std::string> strengths;
-  std::vector<CaseStudyItem> case_studies;
-  std::vector<std::string> warnings;
+  extract::Report report;
 
   // The date that orders an authority's inspections: letter date, else
   // fieldwork end, else start, else the publication date ("" when none).

@@ -31,9 +31,9 @@ std::string inspection_key(const Inspection& in) { return in.file_id.empty() ? i
 
 std::string describe(const Inspection& in) {
   std::string s = in.authority;
-  std::string date = in.letter_date.value_or(in.sort_date());
+  std::string date = in.report.letter_date.value_or(in.sort_date());
   if (!date.empty()) s += ", letter of " + date;
-  if (in.theme) s += " (" + *in.theme + ")";
+  if (in.report.theme) s += " (" + *in.report.theme + ")";
   return s;
 }
 

@@ -23,16 +23,16 @@ std::string link(const std::string& url, const std::string& text) {
 }
 
 std::string year_of(const Inspection& in) {
-  for (const auto* d : {&in.inspection_start, &in.letter_date, &in.inspection_end, &in.published_on})
+  for (const auto* d : {&in.report.inspection_start, &in.report.letter_date, &in.report.inspection_end, &in.published_on})
     if (*d && d->value().size() >= 4 && std::all_of(d->value().begin(), d->value().begin() + 4, ::isdigit))
       return d->value().substr(0, 4);
   return "unknown";
 }
 
 std::string theme_group(const Inspection& in) {
-  if (!in.theme || in.theme->empty()) return "unknown";
-  if (in.theme->rfind("other", 0) == 0) return "other";
-  return *in.theme;
+  if (!in.report.theme || in.report.theme->empty()) return "unknown";
+  if (in.report.theme->rfind("other", 0) == 0) return "other";
+  return *in.report.theme;
 }
 
 const char* const kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -78,38 +78,38 @@ std::string items_list(const char* heading, const std::vector<std::string>& item
 }
 
 std::string inspection_details(const Inspection& in) {
-  std::string title = in.letter_date.value_or(in.sort_date());
+  std::string title = in.report.letter_date.value_or(in.sort_date());
   if (title.empty()) title = "undated letter";
-  std::string out = "<details><summary>" + esc(title) + " · " + esc(in.theme.value_or("theme not found")) +
+  std::string out = "<details><summary>" + esc(title) + " · " + esc(in.report.theme.value_or("theme not found")) +
                     "</summary><div class=\"inspection\"><dl>";
   auto row = [&](const char* key, const std::optional<std::string>& v) {
     if (v && !v->empty()) out += "<dt>" + std::string(key) + "</dt><dd>" + esc(*v) + "</dd>";
   };
   std::optional<std::string> fieldwork;
-  if (in.inspection_start || in.inspection_end)
-    fieldwork = in.inspection_start.value_or("?") + " to " + in.inspection_end.value_or("?");
+  if (in.report.inspection_start || in.report.inspection_end)
+    fieldwork = in.report.inspection_start.value_or("?") + " to " + in.report.inspection_end.value_or("?");
   row("Fieldwork", fieldwork);
-  row("Letter date", in.letter_date);
+  row("Letter date", in.report.letter_date);
   row("Published", in.published_on);
-  row("Theme", in.theme_phrase ? in.theme_phrase : in.theme);
-  row("Deep dive", in.deep_dive);
-  if (!in.inspectorates.empty()) {
+  row("Theme", in.report.theme_phrase ? in.report.theme_phrase : in.report.theme);
+  row("Deep dive", in.report.deep_dive);
+  if (!in.report.inspectorates.empty()) {
     std::string names;
-    for (const auto& i : in.inspectorates) names += (names.empty() ? "" : ", ") + i;
+    for (const auto& i : in.report.inspectorates) names += (names.empty() ? "" : ", ") + i;
     row("Inspectorates", names);
   }
   out += "</dl>";
-  if (in.headline_findings) out += "<h4>Headline findings</h4><p>" + esc(*in.headline_findings) + "</p>";
-  if (in.priority_actions.empty() && in.no_priority_actions)
+  if (in.report.headline_findings) out += "<h4>Headline findings</h4><p>" + esc(*in.report.headline_findings) + "</p>";
+  if (in.report.priority_actions.empty() && in.report.no_priority_actions)
     out += "<h4>Areas for priority action</h4><p>None: the letter states there are no areas for priority action.</p>";
-  out += items_list("Areas for priority action", in.priority_actions);
-  out += items_list("Areas for improvement", in.improvements);
-  out += items_list("Strengths", in.strengths);
-  for (const auto& cs : in.case_studies)
+  out += items_list("Areas for priority action", in.report.priority_actions);
+  out += items_list("Areas for improvement", in.report.improvements);
+  out += items_list("Strengths", in.report.strengths);
+  for (const auto& cs : in.report.case_studies)
     out += "<h4>" + esc(cs.title.empty() ? std::string("Practice study") : cs.title) + "</h4><p>" + esc(cs.text) + "</p>";
-  if (!in.warnings.empty()) {
+  if (!in.report.warnings.empty()) {
     out += "<div class=\"warn\"><h4>Extraction warnings</h4><ul>";
-    for (const auto& w : in.warnings) out += "<li>" + esc(w) + "</li>";
+    for (const auto& w : in.report.warnings) out += "<li>" + esc(w) + "</li>";
     out += "</ul></div>";
   }
   out += "<p>" + link(in.url, "The letter (PDF)") + "</p></div></details>";
@@ -317,8 +317,8 @@ std::string to_html(const ExportContext& ctx) {
     if (!last->la_code.empty()) h += " · LA " + esc(last->la_code);
     if (!last->ltla23cd.empty()) h += " · " + esc(last->ltla23cd);
     h += "</div></td><td class=\"narrow-hide\">" + esc(last->region_name) + "</td><td class=\"date\" data-label=\"Latest letter\" data-sort=\"" +
-         esc(last->sort_date()) + "\">" + esc(last->letter_date.value_or(last->sort_date())) +
-         "</td><td data-label=\"Latest theme\">" + esc(last->theme.value_or("")) + "</td><td class=\"narrow-hide\" data-sort=\"" +
+         esc(last->sort_date()) + "\">" + esc(last->report.letter_date.value_or(last->sort_date())) +
+         "</td><td data-label=\"Latest theme\">" + esc(last->report.theme.value_or("")) + "</td><td class=\"narrow-hide\" data-sort=\"" +
          std::to_string(mine.size()) + "\">" + std::to_string(mine.size()) + "</td><td>";
     for (const Inspection* in : mine) h += inspection_details(*in);
     h += "</td></tr>\n";

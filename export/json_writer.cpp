@@ -35,25 +35,8 @@ ojson inspection_json(const Inspection& in) {
   p["sha256"] = in.sha256;
   p["size"] = in.size;
   j["publication"] = std::move(p);
-  ojson r;
-  r["rules_version"] = in.rules_version;
+  ojson r = extract::to_json(in.report);
   r["extracted_at"] = in.extracted_at;
-  r["letter_date"] = opt(in.letter_date);
-  r["inspection_start"] = opt(in.inspection_start);
-  r["inspection_end"] = opt(in.inspection_end);
-  r["theme"] = opt(in.theme);
-  r["theme_phrase"] = opt(in.theme_phrase);
-  r["deep_dive"] = opt(in.deep_dive);
-  r["inspectorates"] = in.inspectorates;
-  r["headline_findings"] = opt(in.headline_findings);
-  r["priority_actions"] = in.priority_actions;
-  r["no_priority_actions"] = in.no_priority_actions;
-  r["improvements"] = in.improvements;
-  r["strengths"] = in.strengths;
-  ojson studies = ojson::array();
-  for (const auto& cs : in.case_studies) studies.push_back({{"title", cs.title}, {"text", cs.text}});
-  r["case_studies"] = std::move(studies);
-  r["warnings"] = in.warnings;
   j["report"] = std::move(r);
   return j;
 }
@@ -82,7 +65,7 @@ ojson to_json(const ExportContext& ctx) {
   j["source"] = std::move(source);
   size_t findings = 0;
   for (const auto& in : data.inspections)
-    findings += in.priority_actions.size() + in.improvements.size() + in.strengths.size() + in.case_studies.size();
+    findings += in.report.priority_actions.size() + in.report.improvements.size() + in.report.strengths.size() + in.report.case_studies.size();
   j["counts"] = {{"jtai_letters_listed", data.jtai_publications},
                  {"inspections", data.inspections.size()},
                  {"authorities", latest_per_authority(data).size()},

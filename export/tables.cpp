@@ -37,15 +37,15 @@ std::vector<std::string> inspection_row(const Inspection& in) {
       in.ltla23cd,
       in.authority,
       in.region_name,
-      in.inspection_start.value_or(""),
-      in.inspection_end.value_or(""),
-      in.letter_date.value_or(""),
-      in.theme.value_or(""),
-      in.deep_dive.value_or(""),
-      in.headline_findings.value_or(""),
+      in.report.inspection_start.value_or(""),
+      in.report.inspection_end.value_or(""),
+      in.report.letter_date.value_or(""),
+      in.report.theme.value_or(""),
+      in.report.deep_dive.value_or(""),
+      in.report.headline_findings.value_or(""),
       priority_actions_text(in),
-      join_lines(in.improvements),
-      join_lines(in.strengths),
+      join_lines(in.report.improvements),
+      join_lines(in.report.strengths),
       case_studies_text(in),
       in.published_on.value_or(""),
       in.url,
@@ -65,14 +65,14 @@ std::string join_lines(const std::vector<std::string>& items) {
 
 std::string case_studies_text(const Inspection& in) {
   std::vector<std::string> parts;
-  for (const auto& cs : in.case_studies) parts.push_back(cs.title.empty() ? cs.text : cs.title + "\n" + cs.text);
+  for (const auto& cs : in.report.case_studies) parts.push_back(cs.title.empty() ? cs.text : cs.title + "\n" + cs.text);
   return join_lines(parts);
 }
 
 std::string priority_actions_text(const Inspection& in) {
-  if (in.priority_actions.empty() && in.no_priority_actions)
+  if (in.report.priority_actions.empty() && in.report.no_priority_actions)
     return "None: the letter states there are no areas for priority action.";
-  return join_lines(in.priority_actions);
+  return join_lines(in.report.priority_actions);
 }
 
 std::vector<const Inspection*> latest_per_authority(const Dataset& data) {
@@ -115,14 +115,14 @@ Table findings_table(const Dataset& data) {
           {}};
   for (const auto& in : data.inspections) {
     auto add = [&](const char* section, size_t position, const std::string& title, const std::string& text) {
-      t.rows.push_back({std::to_string(in.urn), in.la_code, in.region_code, in.authority, in.letter_date.value_or(""),
-                        in.theme.value_or(""), section_label(section), std::to_string(position), title, text, in.url});
+      t.rows.push_back({std::to_string(in.urn), in.la_code, in.region_code, in.authority, in.report.letter_date.value_or(""),
+                        in.report.theme.value_or(""), section_label(section), std::to_string(position), title, text, in.url});
     };
-    for (size_t i = 0; i < in.priority_actions.size(); ++i) add("priority_action", i + 1, "", in.priority_actions[i]);
-    for (size_t i = 0; i < in.improvements.size(); ++i) add("improvement", i + 1, "", in.improvements[i]);
-    for (size_t i = 0; i < in.strengths.size(); ++i) add("strength", i + 1, "", in.strengths[i]);
-    for (size_t i = 0; i < in.case_studies.size(); ++i)
-      add("case_study", i + 1, in.case_studies[i].title, in.case_studies[i].text);
+    for (size_t i = 0; i < in.report.priority_actions.size(); ++i) add("priority_action", i + 1, "", in.report.priority_actions[i]);
+    for (size_t i = 0; i < in.report.improvements.size(); ++i) add("improvement", i + 1, "", in.report.improvements[i]);
+    for (size_t i = 0; i < in.report.strengths.size(); ++i) add("strength", i + 1, "", in.report.strengths[i]);
+    for (size_t i = 0; i < in.report.case_studies.size(); ++i)
+      add("case_study", i + 1, in.report.case_studies[i].title, in.report.case_studies[i].text);
   }
   return t;
 }
