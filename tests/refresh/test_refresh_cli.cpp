@@ -22,10 +22,13 @@
 #include "refresh/lock.hpp"
 #include "store/db.hpp"
 #include "store/store.hpp"
+#include "tests/refresh/rule_edits.hpp"
 #include "tests/support/test_support.hpp"
 #include "tests/testsite/testsite.hpp"
 
 using namespace jtai;
+using jtai::test::copy_rules;
+using jtai::test::replace_array;
 namespace fs = std::filesystem;
 
 namespace {
@@ -121,22 +124,6 @@ nlohmann::json status_json(const fs::path& data) {
   return nlohmann::json::parse(r.out);
 }
 
-fs::path copy_rules(const fs::path& to) {
-  fs::copy(test::rules_dir(), to, fs::copy_options::recursive);
-  return to;
-}
-
-// Replaces the items of the TOML array `key = [ ... ]` (at a line start) in a rule file.
-void replace_array(const fs::path& file, const std::string& key, const std::string& items) {
-  std::string text = read_file(file);
-  auto at = text.find("\n" + key + " = [");
-  REQUIRE_MESSAGE(at != std::string::npos, "no array '" << key << "' in " << file);
-  auto open = text.find('[', at);
-  auto close = text.find("\n]", open);
-  REQUIRE(close != std::string::npos);
-  text.replace(open + 1, close - open - 1, "\n" + items);
-  write_file_atomic(file, text);
-}
 
 // A jtai process in the background.
 class Background {

@@ -21,9 +21,12 @@
 #include "refresh/reextract.hpp"
 #include "refresh/status.hpp"
 #include "tests/support/pdf_builder.hpp"
+#include "tests/refresh/rule_edits.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace jtai;
+using jtai::test::copy_rules;
+using jtai::test::replace_array;
 namespace fs = std::filesystem;
 
 namespace {
@@ -103,23 +106,6 @@ int64_t count(store::Db& db, const std::string& sql) {
   return st.column_int(0);
 }
 
-// A copy of the repository's rules that a test may edit.
-fs::path copy_rules(const fs::path& to) {
-  fs::copy(test::rules_dir(), to, fs::copy_options::recursive);
-  return to;
-}
-
-// Replaces the items of the TOML array `key = [ ... ]` (at a line start) in a rule file.
-void replace_array(const fs::path& file, const std::string& key, const std::string& items) {
-  std::string text = read_file(file);
-  auto at = text.find("\n" + key + " = [");
-  REQUIRE_MESSAGE(at != std::string::npos, "no array '" << key << "' in " << file);
-  auto open = text.find('[', at);
-  auto close = text.find("\n]", open);
-  REQUIRE(close != std::string::npos);
-  text.replace(open + 1, close - open - 1, "\n" + items);
-  write_file_atomic(file, text);
-}
 
 
 }  // namespace
