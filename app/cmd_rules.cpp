@@ -116,7 +116,7 @@ CommandRegistrar reg(21, [](CLI::App& app, const GlobalOptions& global) {
   chk->add_option("file", opts->file, "The letter (PDF)")->required();
   chk->add_option("--urn", opts->urn, "Authority URN selecting rules/authorities/<urn>-*.toml");
   chk->footer("Exit status: 0 the rules load (whatever they find), 2 a rule-file error or unreadable PDF.");
-  auto* ver = cmd->add_subcommand("version", "Print the rule-set version (hash of every rule file)");
+  auto* ver = cmd->add_subcommand("version", "Print the rule-set version (SHA-256 of sections.toml, themes.toml, dates.toml and authorities/*.toml)");
   return [opts, chk, ver, &global]() -> int {
     if (ver->parsed()) {
       auto rules = extract::RuleSet::load(find_rules_dir(global.rules_dir));

@@ -21,7 +21,6 @@ enum ExitStatus : int {
 
 struct GlobalOptions {
   std::string rules_dir;  // --rules; empty means find_rules_dir()'s default
-  bool verbose = false;
 };
 
 // `setup` adds the subcommand to `app` and returns a function to run when it was chosen.

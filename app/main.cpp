@@ -19,7 +19,6 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(JTAI_VERSION));
   GlobalOptions global;
   app.add_option("--rules", global.rules_dir, "Rules directory (default: $JTAI_RULES, else the installed or source rules/)");
-  app.add_flag("-v,--verbose", global.verbose, "More detail on stderr");
 
   auto& registry = command_registry();
   std::sort(registry.begin(), registry.end(),
