@@ -64,6 +64,10 @@ int run(const RefreshCommand& o, const GlobalOptions& global) {
     options.progress = ::isatty(STDERR_FILENO) != 0;
     options.threads = o.threads;
     result = refresh::run_refresh(store, *rules, options);
+  } catch (const RuleError& e) {  // a mistake in rules/site.toml, found by the crawl (which recorded the run)
+    std::cerr << "jtai refresh: " << e.what() << "\n";
+    lock->release();
+    return finish(o, kExitBadInput, "bad_input", "");
   } catch (const std::exception& e) {
     std::cerr << "jtai refresh: failed: " << e.what() << "\n";
     lock->release();

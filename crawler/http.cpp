@@ -143,6 +143,14 @@ void HttpClient::wait_turn(const std::string& key) {
     auto now = std::chrono::steady_clock::now();
     if (due > now) std::this_thread::sleep_for(due - now);
   }
+  if (auto until = retry_after_until_.find(key); until != retry_after_until_.end()) {
+    double wait = std::chrono::duration<double>(until->second - std::chrono::steady_clock::now()).count();
+    if (wait > settings_.rules.retry_after_cap_seconds)
+      throw FetchError(FetchError::Reason::network, key + " asked us (Retry-After) to wait " +
+                                                         std::to_string(static_cast<int>(std::ceil(wait))) +
+                                                         " s more; not sending more requests to it now");
+    sleep_seconds(wait);
+  }
 }
 
 HttpClient::Attempt HttpClient::perform_once(const HttpRequest& request) {
@@ -225,8 +233,17 @@ HttpResponse HttpClient::get_with_retries(const HttpRequest& request) {
       why = "HTTP " + std::to_string(a.response.status);
       if ((a.response.status == 429 || a.response.status == 503) && a.retry_after) {
         if (auto seconds = parse_retry_after(*a.retry_after)) {
-          wait = std::min(*seconds, rules.retry_after_cap_seconds);
+          if (auto parts = parse_url(request.url))
+            retry_after_until_[host_key(*parts)] =
+                std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                       std::chrono::duration<double>(*seconds));
           why += ", Retry-After " + *a.retry_after;
+          if (*seconds > rules.retry_after_cap_seconds) {  // never ask again sooner than the site said
+            log_(request.url + ": " + why + " exceeds the cap of " +
+                 std::to_string(static_cast<int>(rules.retry_after_cap_seconds)) + " s; not retrying");
+            return std::move(a.response);
+          }
+          wait = *seconds;
         }
       }
     }

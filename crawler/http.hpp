@@ -84,6 +84,7 @@ class HttpClient {
   std::map<std::string, Robots> robots_;
   std::map<std::string, std::chrono::steady_clock::time_point> last_request_;
   std::map<std::string, double> host_delay_;
+  std::map<std::string, std::chrono::steady_clock::time_point> retry_after_until_;  // a host's Retry-After
   std::mt19937 random_;
   int64_t requests_ = 0;
   int64_t bytes_ = 0;

@@ -272,7 +272,11 @@ int64_t Store::upsert_publication(const PublicationRow& p, const std::string& se
   auto st = db_.prepare(
       "INSERT INTO publications (urn, file_id, url, kind, title, published_on, first_seen, last_seen) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
-      "ON CONFLICT (file_id) DO UPDATE SET url = excluded.url, kind = excluded.kind, title = excluded.title, "
+      // A stored JTAI letter keeps its kind, and no title is blanked: a misread page must not drop a letter.
+      "ON CONFLICT (file_id) DO UPDATE SET url = excluded.url, "
+      "kind = CASE WHEN publications.kind = 'jtai' AND EXISTS (SELECT 1 FROM files f WHERE f.publication_id = "
+      "publications.id) THEN publications.kind ELSE excluded.kind END, "
+      "title = CASE WHEN excluded.title = '' THEN publications.title ELSE excluded.title END, "
       "published_on = COALESCE(excluded.published_on, published_on), last_seen = excluded.last_seen, "
       "gone_since = NULL");
   st.bind(1, p.urn).bind(2, p.file_id).bind(3, p.url).bind(4, p.kind).bind(5, p.title).bind(6, p.published_on);

@@ -16,6 +16,8 @@
 #include "common/files.hpp"
 #include "common/hash.hpp"
 #include "crawler/crawl.hpp"
+#include "crawler/http.hpp"
+#include "crawler/url.hpp"
 #include "refresh/lock.hpp"
 #include "store/store.hpp"
 #include "tests/support/test_support.hpp"
@@ -353,6 +355,46 @@ TEST_CASE("page faults make the run suspect and remove or mark nothing; retries 
   auto clean = crawl(data, s.site);
   CHECK(clean.status == store::RunStatus::ok);
   check_complete(data, s.site);
+}
+
+TEST_CASE("a Retry-After longer than the cap is not retried early") {
+  Site s(2);
+  test::TempDir tmp;
+  s->set_fault("429", true);  // listing page 1: 429 with Retry-After: 1
+  store::Store store(tmp.path() / "data");
+  crawler::CrawlOptions o;
+  o.data_dir = tmp.path() / "data";
+  o.rules_dir = test::rules_dir();
+  o.site = s->site_url();
+  o.delay_seconds = 0.01;
+  o.quiet = true;
+  o.timeout_seconds = 2.0;
+  o.backoff_seconds = 0.01;
+  o.max_attempts = 3;
+  o.retry_after_cap_seconds = 0.2;
+  auto r = crawler::run_crawl(store, o);
+  CHECK(r.status == store::RunStatus::failed);
+  CHECK(mentions(r, "HTTP 429"));
+  int listing_requests = 0;
+  for (const auto& req : s->requests()) listing_requests += req.target.rfind("/search", 0) == 0 ? 1 : 0;
+  CHECK(listing_requests == 1);  // asked to wait 1 s, allowed 0.2 s: give up, never retry sooner
+
+  // The wait covers the whole host: the next request to it is refused without being sent.
+  s->set_fault("429", true);  // rate-limits the first listing request again
+  s->reset_stats();
+  auto rules = crawler::SiteRules::load(test::rules_dir());
+  crawler::HttpSettings settings;
+  settings.rules = rules.http;
+  settings.rules.retry_after_cap_seconds = 0.2;
+  settings.delay_seconds = 0.01;
+  settings.allowed_hosts.insert(crawler::parse_url(s->site_url() + "/")->host);
+  crawler::HttpClient http(settings, [](const std::string&) {});
+  const std::string listing = s->site_url() + rules.listing.path + "&start=";
+  CHECK(http.get({listing + "0&rows=100"}).status == 429);
+  CHECK_THROWS_AS(http.get({listing + "100&rows=100"}), crawler::FetchError);
+  listing_requests = 0;
+  for (const auto& req : s->requests()) listing_requests += req.target.rfind("/search", 0) == 0 ? 1 : 0;
+  CHECK(listing_requests == 1);
 }
 
 TEST_CASE("a PDF the extractor cannot read is kept and recorded as an extraction error") {

@@ -414,4 +414,20 @@ TEST_CASE("a rule-file error stops refresh before anything is touched (exit 2, f
   CHECK(site.site.stats().requests == 0);
   CHECK(snapshot(data) == before);
   CHECK(query_int(data, "SELECT COUNT(*) FROM runs") == runs);
+
+  // A mistake in the crawler's rule file (site.toml) is bad input too, not a failed run.
+  fs::path site_rules = copy_rules(tmp.path() / "site_rules");
+  std::string toml = read_file(site_rules / "site.toml");
+  auto at = toml.find("\nfile_href = ");
+  REQUIRE(at != std::string::npos);
+  toml.replace(at + 1, toml.find('\n', at + 1) - at - 1, "file_href = '(unclosed'");
+  write_file_atomic(site_rules / "site.toml", toml);
+  fs::remove(hook);
+  auto bad_site = run_jtai("--rules " + quote(site_rules.string()) + " " +
+                           refresh_args(data, site.url(), "--on-failure " + quote("echo \"$JTAI_STATUS\" > " +
+                                                                                quote(hook.string()))));
+  CHECK(bad_site.exit_code == 2);
+  CHECK(bad_site.err.find("site.toml:") != std::string::npos);
+  CHECK(read_file(hook) == "bad_input\n");
+  CHECK(snapshot(data) == before);
 }

@@ -121,6 +121,29 @@ TEST_CASE("files: publications without a file, then recorded") {
   CHECK_FALSE(s.file_path_taken("reports/80426_barnsley/y.pdf", jtai + 100));
 }
 
+TEST_CASE("a stored JTAI letter stays a JTAI when a later run misreads its kind") {
+  test::TempDir dir;
+  Store s(dir.path());
+  int64_t jtai = add_publication(s, "20", "2025-01-01T00:00:00.000Z");
+  s.record_file({jtai, "reports/80426_barnsley/j.pdf", "abc", 123, "2025-01-01T00:00:00Z"});
+  // A changed page layout classifies the same file as something else, with no title.
+  PublicationRow misread = *s.publication_by_file_id("20");
+  misread.kind = "other";
+  misread.title = "";
+  s.upsert_publication(misread, "2025-02-01T00:00:00.000Z");
+  auto kept = s.publication_by_file_id("20");
+  REQUIRE(kept);
+  CHECK(kept->kind == "jtai");
+  CHECK(kept->title == "Joint area child protection inspection, pdf - 18 July 2022");
+  CHECK(s.stored_letters().size() == 1);
+  // A publication without a stored file may still be reclassified.
+  add_publication(s, "21", "2025-01-01T00:00:00.000Z");
+  PublicationRow other = *s.publication_by_file_id("21");
+  other.kind = "joint_area_review";
+  s.upsert_publication(other, "2025-02-01T00:00:00.000Z");
+  CHECK(s.publication_by_file_id("21")->kind == "joint_area_review");
+}
+
 TEST_CASE("save_extraction versions, current flag, findings rows and changed flag") {
   test::TempDir dir;
   Store s(dir.path());
