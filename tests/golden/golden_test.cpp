@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -154,44 +155,51 @@ jtai::extract::Layout scaled(jtai::extract::Layout layout, float factor) {
   }
   return layout;
 }
+
+// Reads every corpus letter that has a golden file, lets `change` alter its
+// parsed layout, extracts, and fails for each letter whose fields then differ
+// from the golden file (`what` names the alteration in the message). Returns
+// how many letters were compared.
+size_t check_letters_read_the_same(const std::string& what,
+                                   const std::function<void(jtai::extract::Layout&)>& change) {
+  size_t compared = 0;
+  for (const auto& folder : letter_folders()) {
+    std::string name = folder.filename().string();
+    fs::path golden = golden_dir() / (name + ".json");
+    if (!fs::exists(golden)) continue;
+    nlohmann::json expected = nlohmann::json::parse(jtai::read_file(golden));
+    fs::path pdf = pdf_in(folder);
+    auto layout = jtai::extract::read_layout(pdf);
+    change(layout);
+    Report report = jtai::extract::extract_report(layout, rules(), jtai::extract::urn_from_path(pdf));
+    auto diffs = compare(expected, nlohmann::json::parse(jtai::extract::to_json(report).dump()));
+    ++compared;
+    if (diffs.empty()) continue;
+    std::ostringstream msg;
+    msg << name << " " << what << ": " << diffs.size() << " field(s) differ";
+    for (const auto& d : diffs) msg << "\n    " << d;
+    FAIL_CHECK(msg.str());
+  }
+  return compared;
+}
 }  // namespace
 
 // Thresholds must follow the letter's own type, not absolute points: a
 // letter set in 9 pt or 18 pt type instead of 12 pt must read the same.
 TEST_CASE("every corpus letter reads the same when typeset smaller or larger") {
-  size_t compared = 0;
-  for (const auto& folder : letter_folders()) {
-    std::string name = folder.filename().string();
-    fs::path golden = golden_dir() / (name + ".json");
-    if (!fs::exists(golden)) continue;
-    nlohmann::json expected = nlohmann::json::parse(jtai::read_file(golden));
-    fs::path pdf = pdf_in(folder);
-    auto layout = jtai::extract::read_layout(pdf);
-    for (float factor : {0.75f, 1.5f}) {
-      Report report = jtai::extract::extract_report(scaled(layout, factor), rules(), jtai::extract::urn_from_path(pdf));
-      auto diffs = compare(expected, nlohmann::json::parse(jtai::extract::to_json(report).dump()));
-      ++compared;
-      if (diffs.empty()) continue;
-      std::ostringstream msg;
-      msg << name << " scaled by " << factor << ": " << diffs.size() << " field(s) differ";
-      for (const auto& d : diffs) msg << "\n    " << d;
-      FAIL_CHECK(msg.str());
-    }
+  for (float factor : {0.75f, 1.5f}) {
+    std::ostringstream what;
+    what << "scaled by " << factor;
+    CHECK(check_letters_read_the_same(what.str(), [&](jtai::extract::Layout& layout) {
+            layout = scaled(layout, factor);
+          }) > 0);
   }
-  CHECK(compared > 0);
 }
 
 // Nor may they depend on where the margins are: the same letter with its
 // text moved right and down (wider left and top margins) reads the same.
 TEST_CASE("every corpus letter reads the same with other margins") {
-  size_t compared = 0;
-  for (const auto& folder : letter_folders()) {
-    std::string name = folder.filename().string();
-    fs::path golden = golden_dir() / (name + ".json");
-    if (!fs::exists(golden)) continue;
-    nlohmann::json expected = nlohmann::json::parse(jtai::read_file(golden));
-    fs::path pdf = pdf_in(folder);
-    auto layout = jtai::extract::read_layout(pdf);
+  CHECK(check_letters_read_the_same("with moved margins", [](jtai::extract::Layout& layout) {
     for (auto& page : layout.pages) {
       page.width += 40;
       page.height += 30;
@@ -206,16 +214,7 @@ TEST_CASE("every corpus letter reads the same with other margins") {
         for (auto& span : line.spans) move(span.box);
       }
     }
-    Report report = jtai::extract::extract_report(layout, rules(), jtai::extract::urn_from_path(pdf));
-    auto diffs = compare(expected, nlohmann::json::parse(jtai::extract::to_json(report).dump()));
-    ++compared;
-    if (diffs.empty()) continue;
-    std::ostringstream msg;
-    msg << name << " with moved margins: " << diffs.size() << " field(s) differ";
-    for (const auto& d : diffs) msg << "\n    " << d;
-    FAIL_CHECK(msg.str());
-  }
-  CHECK(compared > 0);
+  }) > 0);
 }
 
 // Nor on how list items are marked: the same letter with every symbol-font
@@ -224,14 +223,8 @@ TEST_CASE("every corpus letter reads the same with other margins") {
 // reads the same.
 TEST_CASE("every corpus letter reads the same with bullets typed as '\u2022' or as numbers") {
   for (bool numbers : {false, true}) {
-    size_t compared = 0, bullets = 0;
-    for (const auto& folder : letter_folders()) {
-      std::string name = folder.filename().string();
-      fs::path golden = golden_dir() / (name + ".json");
-      if (!fs::exists(golden)) continue;
-      nlohmann::json expected = nlohmann::json::parse(jtai::read_file(golden));
-      fs::path pdf = pdf_in(folder);
-      auto layout = jtai::extract::read_layout(pdf);
+    size_t bullets = 0;
+    auto retype = [&](jtai::extract::Layout& layout) {
       int number = 0;
       for (auto& page : layout.pages)
         for (auto& line : page.lines) {
@@ -252,17 +245,8 @@ TEST_CASE("every corpus letter reads the same with bullets typed as '\u2022' or 
           line.text = text;
           ++bullets;
         }
-      Report report = jtai::extract::extract_report(layout, rules(), jtai::extract::urn_from_path(pdf));
-      auto diffs = compare(expected, nlohmann::json::parse(jtai::extract::to_json(report).dump()));
-      ++compared;
-      if (diffs.empty()) continue;
-      std::ostringstream msg;
-      msg << name << (numbers ? " with numbered items: " : " with '\u2022' bullets: ") << diffs.size()
-          << " field(s) differ";
-      for (const auto& d : diffs) msg << "\n    " << d;
-      FAIL_CHECK(msg.str());
-    }
-    CHECK(compared > 0);
+    };
+    CHECK(check_letters_read_the_same(numbers ? "with numbered items" : "with '\u2022' bullets", retype) > 0);
     CHECK(bullets > 100);  // the corpus does use symbol-font bullets
   }
 }
@@ -281,14 +265,8 @@ TEST_CASE("every corpus letter reads the same with its section headings worded d
       {"Area for priority action", "Areas for priority action"},
       {"Headline findings", "Summary of findings"},
   };
-  size_t compared = 0, swapped = 0;
-  for (const auto& folder : letter_folders()) {
-    std::string name = folder.filename().string();
-    fs::path golden = golden_dir() / (name + ".json");
-    if (!fs::exists(golden)) continue;
-    nlohmann::json expected = nlohmann::json::parse(jtai::read_file(golden));
-    fs::path pdf = pdf_in(folder);
-    auto layout = jtai::extract::read_layout(pdf);
+  size_t swapped = 0;
+  CHECK(check_letters_read_the_same("with reworded headings", [&](jtai::extract::Layout& layout) {
     for (auto& page : layout.pages)
       for (auto& line : page.lines) {
         auto it = other_wording.find(line.text);
@@ -298,16 +276,7 @@ TEST_CASE("every corpus letter reads the same with its section headings worded d
         line.spans[0].end = static_cast<std::uint32_t>(line.text.size());
         ++swapped;
       }
-    Report report = jtai::extract::extract_report(layout, rules(), jtai::extract::urn_from_path(pdf));
-    auto diffs = compare(expected, nlohmann::json::parse(jtai::extract::to_json(report).dump()));
-    ++compared;
-    if (diffs.empty()) continue;
-    std::ostringstream msg;
-    msg << name << " with reworded headings: " << diffs.size() << " field(s) differ";
-    for (const auto& d : diffs) msg << "\n    " << d;
-    FAIL_CHECK(msg.str());
-  }
-  CHECK(compared > 0);
+  }) > 0);
   MESSAGE(swapped << " heading lines reworded");
   CHECK(swapped > 40);
 }
@@ -316,14 +285,7 @@ TEST_CASE("every corpus letter reads the same with its section headings worded d
 // name that carries no weight ("F1", as some PDF makers write), headings are
 // found by size, shape and wording, and the letter reads the same.
 TEST_CASE("every corpus letter reads the same when font names do not tell bold") {
-  size_t compared = 0;
-  for (const auto& folder : letter_folders()) {
-    std::string name = folder.filename().string();
-    fs::path golden = golden_dir() / (name + ".json");
-    if (!fs::exists(golden)) continue;
-    nlohmann::json expected = nlohmann::json::parse(jtai::read_file(golden));
-    fs::path pdf = pdf_in(folder);
-    auto layout = jtai::extract::read_layout(pdf);
+  CHECK(check_letters_read_the_same("without bold", [](jtai::extract::Layout& layout) {
     for (auto& page : layout.pages)
       for (auto& line : page.lines) {
         line.bold = false;
@@ -333,16 +295,7 @@ TEST_CASE("every corpus letter reads the same when font names do not tell bold")
           if (!jtai::extract::is_symbol_font(span.font)) span.font = "F1";
         }
       }
-    Report report = jtai::extract::extract_report(layout, rules(), jtai::extract::urn_from_path(pdf));
-    auto diffs = compare(expected, nlohmann::json::parse(jtai::extract::to_json(report).dump()));
-    ++compared;
-    if (diffs.empty()) continue;
-    std::ostringstream msg;
-    msg << name << " without bold: " << diffs.size() << " field(s) differ";
-    for (const auto& d : diffs) msg << "\n    " << d;
-    FAIL_CHECK(msg.str());
-  }
-  CHECK(compared > 0);
+  }) > 0);
 }
 
 TEST_CASE("every PDF in corpus/other comes out not_jtai with a reason") {
