@@ -40,32 +40,10 @@ std::vector<std::string> json_strings(const std::string& text) {
 
 std::vector<RunInfo> read_runs(Db& db, int limit) {
   std::vector<RunInfo> runs;
-  auto st = db.prepare(
-      "SELECT id, command, COALESCE(site, ''), started_at, COALESCE(ended_at, ''), status, COALESCE(pid, 0), "
-      "authorities_seen, jtai_seen, downloads, new_letters, extracted, changed_findings, errors, requests, bytes, "
-      "messages, COALESCE(summary, '') FROM runs ORDER BY id DESC LIMIT ?");
-  st.bind(1, limit);
-  while (st.step()) {
+  for (auto& row : store::read_recent_runs(db, limit)) {
     RunInfo r;
-    r.id = st.column_int(0);
-    r.command = st.column_text(1);
-    r.site = st.column_text(2);
-    r.started_at = st.column_text(3);
-    r.ended_at = st.column_text(4);
-    r.status = st.column_text(5);
-    r.pid = st.column_int(6);
-    r.authorities_seen = static_cast<int>(st.column_int(7));
-    r.jtai_seen = static_cast<int>(st.column_int(8));
-    r.downloads = static_cast<int>(st.column_int(9));
-    r.new_letters = static_cast<int>(st.column_int(10));
-    r.extracted = static_cast<int>(st.column_int(11));
-    r.changed_findings = static_cast<int>(st.column_int(12));
-    r.errors = static_cast<int>(st.column_int(13));
-    r.requests = st.column_int(14);
-    r.bytes = st.column_int(15);
-    r.messages = json_strings(st.column_text(16));
-    r.summary = st.column_text(17);
-    r.abandoned = r.status == "running" && !process_alive(r.pid);
+    static_cast<store::RunRow&>(r) = std::move(row);
+    r.abandoned = r.status == store::RunStatus::running && !process_alive(r.pid);
     runs.push_back(std::move(r));
   }
   return runs;
@@ -76,7 +54,7 @@ std::vector<std::string> letters(Db& db, const std::string& sql, const RunInfo& 
   std::vector<std::string> out;
   auto st = db.prepare(sql);
   st.bind(1, run.started_at);
-  st.bind(2, run.ended_at.empty() ? std::string("9999") : run.ended_at);
+  st.bind(2, run.ended_at.value_or("9999"));
   while (st.step()) out.push_back(letter_name(st.column_text(0), st.column_optional_text(1)));
   return out;
 }
@@ -100,7 +78,7 @@ std::vector<std::string> findings_changed_in(Db& db, const RunInfo& run) {
       "             EXCEPT SELECT section, position, title, text FROM findings WHERE extraction_id = e.id)) "
       "ORDER BY a.name, p.published_on");
   st.bind(1, run.started_at);
-  st.bind(2, run.ended_at.empty() ? std::string("9999") : run.ended_at);
+  st.bind(2, run.ended_at.value_or("9999"));
   while (st.step()) out.push_back(letter_name(st.column_text(0), st.column_optional_text(1)));
   return out;
 }
@@ -212,17 +190,17 @@ std::string format_status(const StatusReport& r) {
       << std::setw(6) << "jtai" << std::setw(6) << "dl" << std::setw(6) << "new" << std::setw(7) << "extr"
       << std::setw(9) << "changed" << std::setw(8) << "errors" << "\n";
     for (const auto& run : r.runs) {
-      std::string status = run.abandoned ? "abandoned" : run.status;
+      std::string status = run.shown_status();
       s << "  " << std::left << std::setw(5) << run.id << std::setw(10) << run.command << std::setw(26)
-        << run.started_at << std::setw(26) << (run.ended_at.empty() ? "-" : run.ended_at) << std::setw(10)
-        << status << std::right << std::setw(6) << run.authorities_seen << std::setw(6) << run.jtai_seen
-        << std::setw(6) << run.downloads << std::setw(6) << run.new_letters << std::setw(7) << run.extracted
-        << std::setw(9) << run.changed_findings << std::setw(8) << run.errors << "\n";
+        << run.started_at << std::setw(26) << run.ended_at.value_or("-") << std::setw(10)
+        << status << std::right << std::setw(6) << run.counts.authorities_seen << std::setw(6) << run.counts.jtai_seen
+        << std::setw(6) << run.counts.downloads << std::setw(6) << run.counts.new_letters << std::setw(7) << run.counts.extracted
+        << std::setw(9) << run.counts.changed_findings << std::setw(8) << run.counts.errors << "\n";
     }
     const RunInfo& last = r.runs.front();
-    s << "\nLast run (#" << last.id << " " << last.command << ", " << (last.abandoned ? "abandoned" : last.status)
+    s << "\nLast run (#" << last.id << " " << last.command << ", " << last.shown_status()
       << "):\n";
-    if (!last.summary.empty()) s << "  " << last.summary << "\n";
+    if (last.summary && !last.summary->empty()) s << "  " << *last.summary << "\n";
     auto list = [&](const char* title, const std::vector<std::string>& items) {
       s << "  " << title << ": " << items.size() << "\n";
       for (const auto& item : items) s << "    " << item << "\n";
@@ -266,20 +244,19 @@ nlohmann::ordered_json status_to_json(const StatusReport& r) {
                     {"command", run.command},
                     {"site", run.site},
                     {"started_at", run.started_at},
-                    {"ended_at", run.ended_at.empty() ? nlohmann::ordered_json(nullptr)
-                                                      : nlohmann::ordered_json(run.ended_at)},
-                    {"status", run.abandoned ? "abandoned" : run.status},
-                    {"authorities_seen", run.authorities_seen},
-                    {"jtai_seen", run.jtai_seen},
-                    {"requests", run.requests},
-                    {"bytes", run.bytes},
-                    {"downloads", run.downloads},
-                    {"new_letters", run.new_letters},
-                    {"extracted", run.extracted},
-                    {"changed_findings", run.changed_findings},
-                    {"errors", run.errors},
+                    {"ended_at", run.ended_at ? nlohmann::ordered_json(*run.ended_at) : nlohmann::ordered_json(nullptr)},
+                    {"status", run.shown_status()},
+                    {"authorities_seen", run.counts.authorities_seen},
+                    {"jtai_seen", run.counts.jtai_seen},
+                    {"requests", run.counts.requests},
+                    {"bytes", run.counts.bytes},
+                    {"downloads", run.counts.downloads},
+                    {"new_letters", run.counts.new_letters},
+                    {"extracted", run.counts.extracted},
+                    {"changed_findings", run.counts.changed_findings},
+                    {"errors", run.counts.errors},
                     {"messages", run.messages},
-                    {"summary", run.summary}});
+                    {"summary", run.summary.value_or("")}});
   }
   j["last_run"] = {{"new_letters", r.last_run_new_letters},
                    {"extracted", r.last_run_extracted},

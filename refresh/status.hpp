@@ -6,20 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "store/store.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace jtai::refresh {
 
-struct RunInfo {
-  int64_t id = 0;
-  std::string command, site, started_at, ended_at, status;
-  int64_t pid = 0;
+// A stored run as `status` shows it.
+struct RunInfo : store::RunRow {
   bool abandoned = false;  // still 'running' but its process is gone
-  int authorities_seen = 0, jtai_seen = 0, downloads = 0, new_letters = 0, extracted = 0, changed_findings = 0,
-      errors = 0;
-  int64_t requests = 0, bytes = 0;
-  std::vector<std::string> messages;
-  std::string summary;
+  std::string shown_status() const { return abandoned ? "abandoned" : store::to_string(status); }
 };
 
 struct WarnedLetter {

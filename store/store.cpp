@@ -60,7 +60,7 @@ fs::path prepare_dir(const fs::path& dir) {
 
 constexpr const char* kRunColumns =
     "id, command, site, started_at, ended_at, status, authorities_seen, jtai_seen, requests, bytes, "
-    "downloads, new_letters, extracted, changed_findings, errors, messages, summary";
+    "downloads, new_letters, extracted, changed_findings, errors, messages, summary, COALESCE(pid, 0)";
 
 RunRow read_run(const Statement& st) {
   RunRow r;
@@ -88,6 +88,7 @@ RunRow read_run(const Statement& st) {
     r.messages.push_back(st.column_text(15));
   }
   r.summary = st.column_optional_text(16);
+  r.pid = st.column_int(17);
   return r;
 }
 
@@ -239,13 +240,15 @@ std::optional<RunRow> Store::last_good_crawl() {
   return read_run(st);
 }
 
-std::vector<RunRow> Store::recent_runs(int limit) {
-  auto st = db_.prepare(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id DESC LIMIT ?1");
+std::vector<RunRow> read_recent_runs(Db& db, int limit) {
+  auto st = db.prepare(std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY id DESC LIMIT ?1");
   st.bind(1, limit);
   std::vector<RunRow> out;
   while (st.step()) out.push_back(read_run(st));
   return out;
 }
+
+std::vector<RunRow> Store::recent_runs(int limit) { return read_recent_runs(db_, limit); }
 
 std::optional<RunRow> Store::run(int64_t run_id) {
   auto st = db_.prepare(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1");

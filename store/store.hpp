@@ -73,7 +73,11 @@ struct RunRow {
   RunCounts counts;
   std::vector<std::string> messages;
   std::optional<std::string> summary;
+  int64_t pid = 0;  // the process that ran it
 };
+
+// The newest `limit` runs, newest first; for read-only readers such as `jtai status`.
+std::vector<RunRow> read_recent_runs(Db& db, int limit);
 
 struct HttpCacheEntry {
   std::optional<std::string> etag;

@@ -390,8 +390,8 @@ TEST_CASE("status reads runs, counts and warnings without writing, and says when
   CHECK(report.running.empty());
   REQUIRE(report.runs.size() == 1);
   CHECK(report.runs[0].command == "reextract");
-  CHECK(report.runs[0].status == "ok");
-  CHECK(report.runs[0].extracted == 1);
+  CHECK(report.runs[0].shown_status() == "ok");
+  CHECK(report.runs[0].counts.extracted == 1);
   // Only letters whose current extraction has warnings are listed, each with them all.
   store::Db db(dir.path() / store::kDatabaseName, true);
   CHECK(static_cast<int64_t>(report.warned.size()) ==
