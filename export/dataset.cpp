@@ -78,8 +78,7 @@ Dataset load_dataset(const fs::path& data_dir, const AuthorityTable& authorities
   auto st = db.prepare(
       "SELECT p.urn, a.name, p.file_id, p.url, p.title, p.published_on, p.first_seen, p.gone_since, "
       "       f.sha256, f.size, e.id, e.kind, e.reason, e.rules_version, e.extracted_at, "
-      "       e.letter_date, e.inspection_start, e.inspection_end, e.theme, e.theme_phrase, e.deep_dive, "
-      "       e.headline_findings, e.no_priority_actions, e.warnings, e.report_json, f.id IS NOT NULL "
+      "       e.letter_date, e.report_json, f.id IS NOT NULL "
       "FROM publications p JOIN authorities a ON a.urn = p.urn "
       "LEFT JOIN files f ON f.publication_id = p.id "
       "LEFT JOIN extractions e ON e.publication_id = p.id AND e.is_current = 1 "
@@ -108,7 +107,7 @@ Dataset load_dataset(const fs::path& data_dir, const AuthorityTable& authorities
     in.gone_since = st.column_optional_text(7);
     in.sha256 = st.column_text(8);
     in.size = st.column_int(9);
-    const bool has_file = st.column_int(25) != 0;
+    const bool has_file = st.column_int(17) != 0;
     const bool has_extraction = !st.column_is_null(10);
     const std::string kind = st.column_text(11);
 
@@ -133,7 +132,7 @@ Dataset load_dataset(const fs::path& data_dir, const AuthorityTable& authorities
 
     in.extracted_at = st.column_text(14);
     try {
-      in.report = extract::report_from_json(nlohmann::json::parse(st.column_text(24)));
+      in.report = extract::report_from_json(nlohmann::json::parse(st.column_text(16)));
     } catch (const std::exception& e) {
       data.issues.push_back({in.urn, in.authority, in.url, in.title, std::nullopt, "error",
                              {std::string("the stored record cannot be read: ") + e.what()}});
