@@ -1,9 +1,15 @@
-// `jtai extract FILE.pdf [--urn URN] [--text]`
+// `jtai extract FILE... [--urn URN] [--text] [-j N]`: each PDF is parsed in a
+// sandboxed child process (extract/isolated.hpp). One file: the report as
+// indented JSON. Several: JSON Lines, one report (or error) per file.
 #include <iostream>
+#include <map>
 #include <optional>
 
 #include "app/command.hpp"
+#include "app/isolation_options.hpp"
 #include "common/files.hpp"
+#include "common/interrupt.hpp"
+#include "common/text.hpp"
 #include "extract/cleanup.hpp"
 #include "extract/extractor.hpp"
 #include "extract/structure.hpp"
@@ -43,28 +49,110 @@ void print_text(const extract::Layout& layout, const extract::RuleSet& rules, st
   }
 }
 
+int exit_status_of(const extract::IsolatedResult& r) {
+  using S = extract::IsolatedResult::Status;
+  if (r.status == S::ok) return r.report->kind == extract::Report::Kind::jtai ? kExitOk : kExitNotJtai;
+  return r.status == S::unreadable ? kExitBadInput : kExitFailed;
+}
+
+// Worst first: failed (1) > bad input (2) > not a JTAI (3) > ok (0).
+int severity(int status) {
+  switch (status) {
+    case kExitFailed: return 3;
+    case kExitBadInput: return 2;
+    case kExitNotJtai: return 1;
+    default: return 0;
+  }
+}
+
+// The reason, naming the file when the reason itself does not.
+std::string reason_with_file(const std::string& file, const extract::IsolatedResult& r) {
+  return r.reason.find(file) == std::string::npos ? file + ": " + r.reason : r.reason;
+}
+
+std::string json_line(const std::string& file, const extract::IsolatedResult& r) {
+  nlohmann::ordered_json line;
+  line["file"] = file;
+  if (r.status == extract::IsolatedResult::Status::ok) {
+    const nlohmann::ordered_json report = extract::to_json(*r.report);
+    for (auto it = report.begin(); it != report.end(); ++it) line[it.key()] = *it;
+  } else {
+    line["error"] = extract::to_string(r.status);
+    line["reason"] = r.reason;
+  }
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 CommandRegistrar reg(20, [](CLI::App& app, const GlobalOptions& global) {
-  auto* cmd = app.add_subcommand("extract", "Extract one JTAI letter (PDF) as JSON");
+  auto* cmd = app.add_subcommand("extract", "Extract JTAI letters (PDF) as JSON: one file indented, several as JSON Lines");
   struct Options {
-    std::string file;
+    std::vector<std::string> files;
     std::optional<int> urn;
     bool text = false;
+    bool lines = false;
+    IsolationFlags isolation;
   };
   auto opts = std::make_shared<Options>();
-  cmd->add_option("file", opts->file, "The letter (PDF)")->required();
+  cmd->add_option("file", opts->files, "The letters (PDF)")->required();
   cmd->add_option("--urn", opts->urn, "Authority URN selecting rules/authorities/<urn>-*.toml "
                                       "(default: from a path like .../<urn>_<name>/file.pdf)");
-  cmd->add_flag("--text", opts->text, "Print the cleaned text with section markers instead of JSON");
-  cmd->footer("Exit status: 0 a JTAI letter, 3 a readable PDF that is not a JTAI letter, "
-              "2 unreadable/encrypted/empty/missing file or rule-file error.");
+  cmd->add_flag("--text", opts->text, "Print the cleaned text with section markers instead of JSON (one file only)");
+  cmd->add_flag("--jsonl", opts->lines, "JSON Lines even for a single file");
+  add_isolation_options(cmd, opts->isolation);
+  cmd->footer("Exit status: 0 JTAI letters, 3 a readable PDF that is not a JTAI letter, 2 an unreadable/encrypted/"
+              "empty/missing/non-regular file or a rule-file error, 1 a PDF whose parsing crashed or passed a limit; "
+              "with several files the worst of these (1 worst, then 2, then 3). Interrupted: 130 (SIGINT) or 143 "
+              "(SIGTERM).");
   return [opts, &global]() -> int {
-    auto rules = extract::RuleSet::load(find_rules_dir(global.rules_dir));
-    std::optional<int> urn = opts->urn ? opts->urn : extract::urn_from_path(opts->file);
-    extract::Layout layout = extract::read_layout(opts->file);
-    extract::Report report = extract::extract_report(layout, rules, urn);
-    if (opts->text) print_text(layout, rules, urn);
-    else std::cout << extract::to_json(report).dump(2, ' ', false) << "\n";
-    return report.kind == extract::Report::Kind::jtai ? kExitOk : kExitNotJtai;
+    if (opts->text && opts->files.size() != 1) throw Error("--text takes exactly one file");
+    const auto rules_dir = find_rules_dir(global.rules_dir);
+    auto rules = extract::RuleSet::load(rules_dir);
+    auto limits = isolation_limits(opts->isolation, rules_dir);
+    install_interrupt_handlers();
+    extract::IsolatedExtractor extractor(rules, limits, opts->isolation.jobs);
+
+    std::vector<extract::IsolatedTask> tasks;
+    for (const auto& f : opts->files)
+      tasks.push_back({f, opts->urn ? opts->urn : extract::urn_from_path(f)});
+
+    if (opts->files.size() == 1 && !opts->lines) {
+      auto r = extractor.run_one(tasks[0]);
+      if (interrupted()) return interrupt_exit_status();
+      if (r.status != extract::IsolatedResult::Status::ok) {
+        std::cerr << "jtai: " << printable(reason_with_file(opts->files[0], r)) << "\n";
+        return exit_status_of(r);
+      }
+      if (opts->text) print_text(extract::decode_layout(r.layout), rules, tasks[0].urn);
+      else std::cout << extract::to_json(*r.report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      return exit_status_of(r);
+    }
+
+    // JSON Lines in the order the files were given, each printed as soon as it and those before it are done.
+    int worst = kExitOk, failures = 0;
+    size_t next_to_print = 0;
+    std::map<size_t, std::string> waiting;
+    extractor.run(
+        tasks,
+        [&](size_t i, extract::IsolatedResult&& r) {
+          int status = exit_status_of(r);
+          if (severity(status) > severity(worst)) worst = status;
+          if (r.status != extract::IsolatedResult::Status::ok) ++failures;
+          waiting.emplace(i, json_line(opts->files[i], r));
+          for (auto it = waiting.find(next_to_print); it != waiting.end(); it = waiting.find(++next_to_print)) {
+            std::cout << it->second << "\n";
+            waiting.erase(it);
+          }
+          std::cout.flush();
+        },
+        [] { return interrupted(); });
+    if (interrupted()) {
+      std::cerr << "jtai: interrupted after " << next_to_print << " of " << tasks.size() << " files\n";
+      return interrupt_exit_status();
+    }
+    if (failures)
+      std::cerr << "jtai: " << failures << " of " << tasks.size()
+                << " files could not be extracted (see their \"error\" lines)\n";
+    return worst;
   };
 });
 

@@ -22,6 +22,15 @@ std::string read_file(const std::filesystem::path& path) {
   return ss.str();
 }
 
+std::string not_a_regular_file(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return path.string() + ": " + (errno == ENOENT ? std::string("no such file") : std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return path.string() + ": is a directory";
+  if (!S_ISREG(st.st_mode)) return path.string() + ": not a regular file";
+  return {};
+}
+
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
   namespace fs = std::filesystem;
   if (path.has_parent_path()) fs::create_directories(path.parent_path());

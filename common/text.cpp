@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "common/hash.hpp"
+
 namespace jtai {
 
 std::string to_lower_ascii(std::string_view s) {
@@ -76,6 +78,65 @@ std::optional<std::string> parse_day_month_year(std::string_view s) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, m, day);
   return std::string(buf);
+}
+
+namespace {
+// Length of the C1 control (0xC2 0x80..0x9F) at s[i], else 0.
+size_t c1_control_at(std::string_view s, size_t i) {
+  if (i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2) {
+    auto b = static_cast<unsigned char>(s[i + 1]);
+    if (b >= 0x80 && b <= 0x9F) return 2;
+  }
+  return 0;
+}
+}  // namespace
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (size_t n = c1_control_at(s, i)) {
+      out.push_back('?');
+      i += n - 1;
+    } else if (c == '\n' || c == '\r') {
+      out.push_back(' ');
+    } else if ((c < 0x20 && c != '\t') || c == 0x7F) {
+      out.push_back('?');
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+std::string safe_name_component(std::string_view s, size_t max_bytes) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (size_t n = c1_control_at(s, i)) {
+      i += n - 1;
+      continue;  // dropped
+    }
+    if (c < 0x20 || c == 0x7F) continue;
+    out.push_back(c == '/' || c == '\\' ? '-' : static_cast<char>(c));
+  }
+  size_t lead = 0;
+  while (lead < out.size() && (out[lead] == '.' || out[lead] == ' ')) ++lead;
+  out.erase(0, lead);
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (max_bytes < 16) max_bytes = 16;
+  if (out.size() > max_bytes) {
+    const std::string digest = sha256_hex(out);
+    std::string tag(1, '~');
+    tag.append(digest, 0, 8);
+    size_t cut = max_bytes - tag.size();
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 characters
+    out.resize(cut);
+    out.append(tag);
+  }
+  return out;
 }
 
 }  // namespace jtai

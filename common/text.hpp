@@ -17,4 +17,15 @@ std::optional<std::string> parse_day_month_year(std::string_view s);
 // English month name or 3-letter abbreviation -> 1..12, 0 when unknown.
 int month_number(std::string_view name);
 
+// Text safe to print on a terminal or in a log: C0 controls (but tab), DEL and
+// C1 controls (U+0080-U+009F) become '?', so an ESC sequence from a web page
+// or a PDF is shown, never obeyed. Line breaks become spaces (one line each).
+std::string printable(std::string_view s);
+
+// A file or folder name built from site data: no path separators, no control
+// characters, no leading dot, at most `max_bytes` bytes (cut at a UTF-8
+// boundary, then "~" and 8 hex digits of the SHA-256 of the whole name, so
+// two long names that differ only at the end stay different).
+std::string safe_name_component(std::string_view s, size_t max_bytes = 100);
+
 }  // namespace jtai
