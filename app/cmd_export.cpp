@@ -5,6 +5,7 @@
 
 #include "app/command.hpp"
 #include "export/export.hpp"
+#include "store/health.hpp"
 
 namespace jtai::app {
 namespace {
@@ -24,6 +25,12 @@ CommandRegistrar registrar(45, [](CLI::App& app, const GlobalOptions& global) ->
   sub->add_option("--date", o->date, "Name of the dated export directory, YYYY-MM-DD (default: today, UTC)");
   return [o, &global] {
     exporter::ExportResult r;
+    try {
+      store::require_healthy_store(o->data_dir);  // never export from a damaged store
+    } catch (const store::StoreDamaged& e) {
+      std::cerr << "jtai: " << e.what() << "\n";
+      return static_cast<int>(kExitFailed);
+    }
     try {
       r = exporter::run_export({o->data_dir, global.rules_dir, o->date});
     } catch (const exporter::ExportWriteError& e) {

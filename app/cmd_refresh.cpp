@@ -4,9 +4,15 @@
 #include <iostream>
 #include <memory>
 
+#include "app/bounded.hpp"
 #include "app/command.hpp"
+#include "app/isolation_options.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/interrupt.hpp"
+#include "common/text.hpp"
+#include "crawler/url.hpp"
+#include "store/health.hpp"
 #include "refresh/hook.hpp"
 #include "refresh/lock.hpp"
 #include "refresh/refresh.hpp"
@@ -23,6 +29,10 @@ struct RefreshCommand {
   double delay = 1.0;
   std::string on_failure;
   int threads = 2;
+  double max_runtime = 6 * 3600;
+  bool retry_failed = false;
+  int keep_backups = 3;
+  IsolationFlags isolation;
 };
 
 int finish(const RefreshCommand& o, int exit_status, const std::string& status, const std::string& summary) {
@@ -34,6 +44,12 @@ int finish(const RefreshCommand& o, int exit_status, const std::string& status, 
 }
 
 int run(const RefreshCommand& o, const GlobalOptions& global) {
+  // A bad --site is bad input: refused before any directory or store is created (and before the hook:
+  // like any invalid command line).
+  if (!crawler::parse_url(o.site + "/")) {
+    std::cerr << "jtai refresh: --site " << printable(o.site) << " is not an http(s) URL\n";
+    return kExitBadInput;
+  }
   std::string holder;
   auto lock = refresh::DataDirLock::try_acquire(o.data_dir, "refresh", &holder);
   if (!lock) {
@@ -42,19 +58,35 @@ int run(const RefreshCommand& o, const GlobalOptions& global) {
   }
 
   std::optional<extract::RuleSet> rules;
+  std::optional<extract::IsolationLimits> limits;
   std::filesystem::path rules_dir;
   try {
     rules_dir = find_rules_dir(global.rules_dir);
     rules = extract::RuleSet::load(rules_dir);
+    limits = isolation_limits(o.isolation, rules_dir);
   } catch (const Error& e) {
     std::cerr << "jtai refresh: " << e.what() << "\n";
     lock->release();
     return finish(o, kExitBadInput, "bad_input", "");
   }
 
+  try {
+    store::require_healthy_store(o.data_dir);
+  } catch (const store::StoreDamaged& e) {
+    std::cerr << "jtai refresh: " << e.what() << "\n";
+    lock->release();
+    return finish(o, kExitFailed, "failed", std::string("Refresh not started: ") + e.what());
+  }
+
+  install_interrupt_handlers();
   refresh::RefreshResult result;
   try {
+    const bool had_store = std::filesystem::exists(std::filesystem::path(o.data_dir) / store::kDatabaseName);
     store::Store store(o.data_dir);
+    if (had_store) {
+      auto backup = store::backup_store(store.db(), o.data_dir, o.keep_backups);
+      std::cerr << "jtai refresh: store backed up to " << backup.string() << "\n";
+    }
     store.close_abandoned_runs();
     refresh::RefreshOptions options;
     options.data_dir = o.data_dir;
@@ -63,6 +95,10 @@ int run(const RefreshCommand& o, const GlobalOptions& global) {
     options.delay_seconds = o.delay;
     options.progress = ::isatty(STDERR_FILENO) != 0;
     options.threads = o.threads;
+    options.isolation = *limits;
+    options.jobs = o.isolation.jobs;
+    options.retry_failed = o.retry_failed;
+    options.max_runtime_seconds = o.max_runtime;
     result = refresh::run_refresh(store, *rules, options);
   } catch (const RuleError& e) {  // a mistake in rules/site.toml, found by the crawl (which recorded the run)
     std::cerr << "jtai refresh: " << e.what() << "\n";
@@ -74,8 +110,10 @@ int run(const RefreshCommand& o, const GlobalOptions& global) {
     return finish(o, kExitFailed, "failed", std::string("Refresh failed: ") + e.what());
   }
   lock->release();
-  std::cout << result.summary << "\n";
-  return finish(o, refresh::exit_status_for(result.status), store::to_string(result.status), result.summary);
+  std::cout << printable(result.summary) << "\n";
+  int exit_status = result.status == store::RunStatus::interrupted ? interrupt_exit_status()
+                                                                  : refresh::exit_status_for(result.status);
+  return finish(o, exit_status, store::to_string(result.status), result.summary);
 }
 
 CommandRegistrar registrar(40, [](CLI::App& app, const GlobalOptions& global) -> std::function<int()> {
@@ -88,7 +126,17 @@ CommandRegistrar registrar(40, [](CLI::App& app, const GlobalOptions& global) ->
   sub->add_option("--site", o->site, "Site to crawl")->capture_default_str();
   sub->add_option("--delay", o->delay, "Seconds between requests to one host")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(seconds_between(0, 3600));
+  sub->add_option("--max-runtime", o->max_runtime,
+                  "Longest the crawl may run; then it stops cleanly as suspect, keeping everything fetched")
+      ->capture_default_str()
+      ->check(seconds_between(1, 7 * 86400));
+  sub->add_flag("--retry-failed", o->retry_failed,
+                "Try quarantined letters again (otherwise only after jtai or the rules change)");
+  sub->add_option("--keep-backups", o->keep_backups, "Store backups kept in DIR/backups (one made per refresh)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  add_isolation_options(sub, o->isolation);
   sub->add_option("--on-failure", o->on_failure,
                   "Shell command run when the status is not ok (env: JTAI_STATUS, JTAI_EXIT, JTAI_DATA, "
                   "JTAI_SUMMARY)");

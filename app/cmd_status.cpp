@@ -3,7 +3,10 @@
 #include <iostream>
 #include <memory>
 
+#include <sstream>
+
 #include "app/command.hpp"
+#include "common/text.hpp"
 #include "refresh/status.hpp"
 
 namespace jtai::app {
@@ -13,6 +16,7 @@ struct StatusCommand {
   std::string data_dir;
   int runs = 10;
   bool json = false;
+  bool check = false;
 };
 
 CommandRegistrar registrar(50, [](CLI::App& app, const GlobalOptions&) -> std::function<int()> {
@@ -24,13 +28,18 @@ CommandRegistrar registrar(50, [](CLI::App& app, const GlobalOptions&) -> std::f
   sub->add_option("--data", o->data_dir, "Data directory")->required();
   sub->add_option("--runs", o->runs, "How many recent runs to list")->capture_default_str()->check(CLI::Range(1, 1000));
   sub->add_flag("--json", o->json, "Print JSON instead of text");
+  sub->add_flag("--check", o->check,
+                "Check the whole store (PRAGMA integrity_check) instead of the quick check; exit 1 when damaged");
   return [o] {
-    auto report = refresh::read_status(o->data_dir, o->runs);  // jtai::Error (no database) -> exit 2
-    if (o->json)
-      std::cout << refresh::status_to_json(report).dump(2) << "\n";
-    else
-      std::cout << refresh::format_status(report);
-    return kExitOk;
+    auto report = refresh::read_status(o->data_dir, o->runs, o->check);  // jtai::Error (no database) -> exit 2
+    if (o->json) {
+      std::cout << refresh::status_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    } else {
+      // Names and messages come from the site and the letters: no control character reaches the terminal.
+      std::istringstream lines(refresh::format_status(report));
+      for (std::string line; std::getline(lines, line);) std::cout << printable(line) << "\n";
+    }
+    return report.store_problems.empty() ? kExitOk : kExitFailed;
   };
 });
 

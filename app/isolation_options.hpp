@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "app/bounded.hpp"
 #include "common/error.hpp"
 #include "extract/isolated.hpp"
 
@@ -23,9 +24,9 @@ inline void add_isolation_options(CLI::App* cmd, IsolationFlags& f) {
   cmd->add_option("--pdf-timeout", f.pdf_timeout,
                   "Seconds one PDF may take to parse before its process is killed (default: site.toml "
                   "[extraction] timeout_seconds, else 120)")
-      ->check(CLI::Range(1.0, 86400.0));
+      ->check(seconds_between(1, 86400));
   cmd->add_option("--pdf-cpu", f.pdf_cpu, "CPU seconds one PDF may use (default: [extraction] cpu_seconds, else 60)")
-      ->check(CLI::Range(1.0, 86400.0));
+      ->check(seconds_between(1, 86400));
   cmd->add_option("--pdf-memory", f.pdf_memory_mb,
                   "Megabytes of memory one PDF's process may add (default: [extraction] memory_mb, else 2048)")
       ->check(CLI::Range(64LL, 1048576LL));

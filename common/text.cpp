@@ -68,14 +68,31 @@ int month_number(std::string_view name) {
   return 0;
 }
 
+bool is_real_date(int year, int month, int day) {
+  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+std::optional<std::string> iso_date(std::string_view s) {
+  if (s.size() < 10) return std::nullopt;
+  std::string t(s.substr(0, 10));
+  for (size_t i = 0; i < 10; ++i)
+    if (i == 4 || i == 7 ? t[i] != '-' : !std::isdigit(static_cast<unsigned char>(t[i]))) return std::nullopt;
+  if (!is_real_date(std::stoi(t.substr(0, 4)), std::stoi(t.substr(5, 2)), std::stoi(t.substr(8, 2))))
+    return std::nullopt;
+  return t;
+}
+
 std::optional<std::string> parse_day_month_year(std::string_view s) {
   std::string t = squash_spaces(s);
   int day = 0, year = 0;
   char month[32] = {};
   if (std::sscanf(t.c_str(), "%d %31s %d", &day, month, &year) != 3) return std::nullopt;
   int m = month_number(month);
-  if (m == 0 || day < 1 || day > 31 || year < 1900 || year > 2200) return std::nullopt;
-  char buf[16];
+  if (m == 0 || !is_real_date(year, m, day)) return std::nullopt;
+  char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, m, day);
   return std::string(buf);
 }

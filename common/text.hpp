@@ -12,7 +12,11 @@ std::string trim(std::string_view s);
 std::string squash_spaces(std::string_view s);
 // "Barnsley Metropolitan Borough Council" -> "barnsley-metropolitan-borough-council"
 std::string slugify(std::string_view s);
-// "31 March 2023" / "1 Feb 2017" -> "2023-03-31"; nullopt when not a date.
+// A date that exists (31 April and 29 February 2023 do not), years 1900-2200.
+bool is_real_date(int year, int month, int day);
+// The leading "YYYY-MM-DD" of `s` when it is a real date, e.g. from "2023-03-31T00:00:00Z".
+std::optional<std::string> iso_date(std::string_view s);
+// "31 March 2023" / "1 Feb 2017" -> "2023-03-31"; nullopt when not a real date.
 std::optional<std::string> parse_day_month_year(std::string_view s);
 // English month name or 3-letter abbreviation -> 1..12, 0 when unknown.
 int month_number(std::string_view name);

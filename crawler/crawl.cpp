@@ -1,5 +1,7 @@
 #include "crawler/crawl.hpp"
 
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -8,13 +10,16 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/hash.hpp"
+#include "common/interrupt.hpp"
 #include "common/text.hpp"
+#include "common/version.hpp"
 #include "crawler/http.hpp"
 #include "crawler/progress.hpp"
 #include "crawler/site_pages.hpp"
 #include "crawler/site_rules.hpp"
 #include "crawler/url.hpp"
 #include "extract/extractor.hpp"
+#include "extract/isolated.hpp"
 
 namespace jtai::crawler {
 
@@ -34,13 +39,8 @@ std::string file_date(const std::string& iso) {
   return buf;
 }
 
-// A file name must not carry a path separator or start with a dot.
-std::string safe_file_part(std::string s) {
-  for (char& c : s)
-    if (c == '/' || c == '\\' || c == '\0') c = '-';
-  while (!s.empty() && s.front() == '.') s.erase(s.begin());
-  return s;
-}
+// A file or folder name from site data: bounded, no separators or control characters.
+std::string safe_file_part(const std::string& s) { return safe_name_component(s, 100); }
 
 std::string with_query(const std::string& url, const std::string& query) {
   return url + (url.find('?') == std::string::npos ? "?" : "&") + query;
@@ -74,17 +74,24 @@ class Crawl {
   bool read_listing(std::vector<ListedProvider>& providers);
   void read_provider(const ListedProvider& provider, std::vector<int>& fully_read);
   void download(const store::PublicationRow& publication);
-  void extract(int64_t publication_id, int urn, const std::string& relative_path, const std::string& sha256);
+  void extract_letters(const std::vector<store::StoredLetter>& letters);
+  void store_parsed(const store::StoredLetter& letter, extract::IsolatedResult&& result);
+  void save_report(const store::StoredLetter& letter, const extract::Report& report);
+  // SIGTERM/SIGINT or --max-runtime: stop taking new work.
+  bool stop_requested();
+  void check_stop() {
+    if (stop_requested()) throw StopRequested("stopped");
+  }
   std::string report_path(const store::PublicationRow& publication);
   store::RunStatus judge();
   void error(const std::string& message) {
     ++result_.counts.errors;
-    message_(message);
+    message_(printable(message));
   }
   // Every message is logged; the run record keeps the first kMaxMessages and a count of the rest,
   // so a site-wide markup change does not flood `runs.messages`.
   void message_(const std::string& message) {
-    progress_->log(message);
+    progress_->log(printable(message));
     if (result_.messages.size() < kMaxMessages)
       result_.messages.push_back(message);
     else
@@ -108,6 +115,8 @@ class Crawl {
   std::string site_;  // without a trailing slash
   bool listing_complete_ = true;
   std::map<int, std::string> authority_names_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
+  bool out_of_time_ = false;
   int pages_ = 0, providers_done_ = 0, providers_total_ = 0, downloads_done_ = 0, downloads_total_ = 0;
 };
 
@@ -162,6 +171,8 @@ bool Crawl::read_listing(std::vector<ListedProvider>& providers) {
     std::vector<ListedProvider> listed;
     try {
       listed = parse_listing(fetch_page(url), url, rules_);
+    } catch (const StopRequested&) {
+      throw;
     } catch (const Error& e) {
       error("listing page " + std::to_string(page + 1) + " failed: " + e.what());
       return false;
@@ -197,6 +208,8 @@ void Crawl::read_provider(const ListedProvider& provider, std::vector<int>& full
   ProviderPage page;
   try {
     page = parse_provider_page(fetch_page(provider.url), provider.url, rules_);
+  } catch (const StopRequested&) {
+    throw;
   } catch (const Error& e) {
     error("provider " + std::to_string(provider.urn) + " (" + provider.name + "): " + e.what());
     return;
@@ -257,6 +270,8 @@ void Crawl::download(const store::PublicationRow& publication) {
     request.url = publication.url;
     request.max_bytes = rules_.http.pdf_max_bytes;
     response = http_->get(request);
+  } catch (const StopRequested&) {
+    throw;
   } catch (const Error& e) {
     error("download of " + what + " failed: " + e.what() + " (retried next run)");
     return;
@@ -272,11 +287,12 @@ void Crawl::download(const store::PublicationRow& publication) {
   if (body.find("%%EOF", body.size() > 2048 ? body.size() - 2048 : 0) == std::string::npos)
     return reject("is truncated (no %%EOF at the end)");
 
-  const std::string relative = report_path(publication);
+  std::string relative;
   const std::string sha = sha256_hex(body);
   try {
+    relative = report_path(publication);
     write_file_atomic(store_.data_dir() / relative, body);
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {  // filesystem errors too: this letter only
     error(std::string("cannot store ") + what + ": " + e.what());
     return;
   }
@@ -284,36 +300,94 @@ void Crawl::download(const store::PublicationRow& publication) {
   ++result_.counts.downloads;
   ++result_.counts.new_letters;
   result_.new_letters.push_back(label + " — " + publication.published_on.value_or("date unknown"));
-  progress_->log("stored " + relative + " (" + human_bytes(static_cast<int64_t>(body.size())) + ")");
-  extract(publication.id, publication.urn, relative, sha);
+  progress_->log(printable("stored " + relative + " (" + human_bytes(static_cast<int64_t>(body.size())) + ")"));
 }
 
-void Crawl::extract(int64_t publication_id, int urn, const std::string& relative_path, const std::string& sha256) {
+bool Crawl::stop_requested() {
+  if (interrupted()) return true;
+  if (deadline_ && std::chrono::steady_clock::now() >= *deadline_) out_of_time_ = true;
+  return out_of_time_;
+}
+
+void Crawl::save_report(const store::StoredLetter& letter, const extract::Report& report) {
+  store_.save_extraction(letter.publication.id, letter.file.sha256, report);
+  store_.release_quarantine(letter.publication.id);
+  ++result_.counts.extracted;
+  if (report.kind == extract::Report::Kind::not_jtai)
+    progress_->log(printable(letter.file.path + ": not a JTAI letter (" + report.reason + ")"));
+}
+
+void Crawl::store_parsed(const store::StoredLetter& letter, extract::IsolatedResult&& r) {
   const std::string& rules_version = extraction_rules_->version();
-  try {
-    std::optional<extract::Layout> layout;
-    if (auto stored = store_.load_layout(sha256, extract::kLayoutVersion)) {
-      try {
-        layout = extract::decode_layout(*stored);
-      } catch (const Error&) {
-        layout.reset();  // a damaged stored layout: parse the PDF again below
-      }
-    }
-    if (!layout) {
-      layout = extract::read_layout(store_.data_dir() / relative_path);
-      store_.save_layout(sha256, extract::kLayoutVersion, extract::encode_layout(*layout));
-    }
-    extract::Report report = extract::extract_report(*layout, *extraction_rules_, urn);
-    store_.save_extraction(publication_id, sha256, report);
-    ++result_.counts.extracted;
-    if (report.kind == extract::Report::Kind::not_jtai)
-      progress_->log(relative_path + ": not a JTAI letter (" + report.reason + ")");
-  } catch (const PdfError& e) {
-    store_.save_error_extraction(publication_id, sha256, rules_version, e.what());
-    error(relative_path + ": cannot be read: " + e.what() + " (kept; recorded as an extraction error)");
-  } catch (const Error& e) {
-    error(relative_path + ": extraction failed: " + e.what() + " (tried again next run)");
+  const std::string& path = letter.file.path;
+  const int64_t id = letter.publication.id;
+  using S = extract::IsolatedResult::Status;
+  if (r.status == S::ok) {
+    store_.save_layout(letter.file.sha256, extract::kLayoutVersion, r.layout);
+    save_report(letter, *r.report);
+  } else if (r.status == S::unreadable) {
+    store_.save_error_extraction(id, letter.file.sha256, rules_version, r.reason);
+    error(path + ": cannot be read: " + r.reason + " (kept; recorded as an extraction error)");
+  } else {
+    // The sandbox stopped it: quarantined, so no later run spends its limits on it again.
+    store_.quarantine(id, letter.file.sha256, extract::to_string(r.status), r.reason, program_version(),
+                      rules_version);
+    store_.save_error_extraction(id, letter.file.sha256, rules_version, "quarantined: " + r.reason);
+    result_.quarantined.push_back(path + ": " + r.reason);
+    error(path + ": " + r.reason + " (quarantined: not tried again until jtai or the rules change, or "
+                                   "--retry-failed; see jtai status)");
   }
+}
+
+// Runs the rules over a stored layout when there is one; otherwise parses the
+// PDF in the sandbox (extract/isolated.hpp), `jobs` letters at once. Every
+// letter's trouble stays with that letter.
+void Crawl::extract_letters(const std::vector<store::StoredLetter>& letters) {
+  const std::string& rules_version = extraction_rules_->version();
+  std::vector<const store::StoredLetter*> to_parse;
+  for (const auto& letter : letters) {
+    check_stop();
+    try {
+      if (!options_.retry_failed &&
+          store_.should_skip(letter.publication.id, letter.file.sha256, program_version(), rules_version)) {
+        ++result_.skipped_quarantined;
+        continue;
+      }
+      if (auto stored = store_.load_layout(letter.file.sha256, extract::kLayoutVersion)) {
+        std::optional<extract::Report> report;
+        try {
+          report = extract::extract_report(extract::decode_layout(*stored), *extraction_rules_, letter.publication.urn);
+        } catch (const std::exception& e) {
+          progress_->log(printable(letter.file.path + ": stored layout unusable (" + e.what() + "); parsing the PDF"));
+        }
+        if (report) {
+          save_report(letter, *report);
+          continue;
+        }
+      }
+      to_parse.push_back(&letter);
+    } catch (const std::exception& e) {
+      error(letter.file.path + ": extraction failed: " + e.what() + " (tried again next run)");
+    }
+  }
+  if (to_parse.empty()) return;
+  std::vector<extract::IsolatedTask> tasks;
+  for (const auto* letter : to_parse)
+    tasks.push_back({store_.data_dir() / letter->file.path, letter->publication.urn});
+  progress_->log("extracting " + std::to_string(tasks.size()) + " letter(s)");
+  extract::IsolatedExtractor runner(*extraction_rules_, options_.isolation.value_or(extract::IsolationLimits{}),
+                                    options_.jobs);
+  runner.run(
+      tasks,
+      [&](size_t i, extract::IsolatedResult&& r) {
+        try {
+          store_parsed(*to_parse[i], std::move(r));
+        } catch (const std::exception& e) {
+          error(to_parse[i]->file.path + ": extraction failed: " + e.what() + " (tried again next run)");
+        }
+      },
+      [this] { return stop_requested(); });
+  check_stop();
 }
 
 store::RunStatus Crawl::judge() {
@@ -350,6 +424,9 @@ store::RunStatus Crawl::judge() {
 CrawlResult Crawl::run() {
   progress_ = std::make_unique<Progress>(options_.progress, options_.quiet);
   store_.close_abandoned_runs();
+  if (options_.max_runtime_seconds)
+    deadline_ = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                        std::chrono::duration<double>(*options_.max_runtime_seconds));
   result_.run_id = store_.begin_run(options_.command, options_.site);
   started_at_ = store_.run(result_.run_id)->started_at;
   store::RunStatus status = store::RunStatus::failed;
@@ -370,6 +447,7 @@ CrawlResult Crawl::run() {
     settings.rules = rules_.http;
     settings.delay_seconds = options_.delay_seconds;
     settings.allowed_hosts.insert(site->host);
+    settings.should_stop = [this] { return stop_requested(); };
     for (const auto& h : rules_.http.file_hosts) settings.allowed_hosts.insert(to_lower_ascii(h));
     http_ = std::make_unique<HttpClient>(settings, [this](const std::string& line) { progress_->log(line); });
 
@@ -384,7 +462,14 @@ CrawlResult Crawl::run() {
 
     std::vector<int> fully_read;
     for (const auto& p : providers) {
-      read_provider(p, fully_read);
+      check_stop();
+      try {
+        read_provider(p, fully_read);
+      } catch (const StopRequested&) {
+        throw;
+      } catch (const std::exception& e) {  // any failure stays with this provider
+        error("provider " + std::to_string(p.urn) + " (" + p.name + "): " + e.what());
+      }
       ++providers_done_;
       update_progress();
     }
@@ -394,18 +479,50 @@ CrawlResult Crawl::run() {
     downloads_total_ = static_cast<int>(todo.size());
     if (!todo.empty()) progress_->log(std::to_string(todo.size()) + " JTAI letter(s) to download");
     for (const auto& publication : todo) {
-      download(publication);
+      check_stop();
+      try {
+        download(publication);
+      } catch (const StopRequested&) {
+        throw;
+      } catch (const std::exception& e) {  // any failure stays with this letter
+        error("download of " + publication.url + " failed: " + e.what() + " (retried next run)");
+      }
       ++downloads_done_;
       update_progress();
     }
-    // Letters stored by a run that ended before extracting them.
-    for (const auto& letter : store_.letters_without_current_extraction())
-      extract(letter.publication.id, letter.publication.urn, letter.file.path, letter.file.sha256);
+    // The letters just downloaded, letters stored by a run that ended before extracting them, and
+    // quarantined letters due another try (new program or rules version, or --retry-failed).
+    auto letters = store_.letters_without_current_extraction();
+    std::set<int64_t> listed;
+    for (const auto& l : letters) listed.insert(l.publication.id);
+    auto quarantined = store_.quarantined();
+    if (!quarantined.empty()) {
+      std::set<int64_t> ids;
+      for (const auto& q : quarantined) ids.insert(q.publication_id);
+      for (auto& l : store_.stored_letters())
+        if (ids.count(l.publication.id) && !listed.count(l.publication.id)) letters.push_back(std::move(l));
+    }
+    extract_letters(letters);
 
     status = judge();
+  } catch (const StopRequested&) {
+    if (interrupted()) {
+      message_("interrupted by " + std::string(interrupt_signal() == SIGINT ? "SIGINT" : "SIGTERM") +
+               "; everything stored so far is kept");
+      status = store::RunStatus::interrupted;
+    } else {
+      ++result_.counts.errors;
+      message_("stopped after --max-runtime " + std::to_string(static_cast<long long>(*options_.max_runtime_seconds)) +
+               " s; everything fetched so far is kept, the rest is fetched next run");
+      status = store::RunStatus::suspect;
+    }
   } catch (const Error& e) {
     result_.messages.push_back(e.what());
     if (!rule_error) progress_->log(e.what());  // a rule error is reported by the caller
+    ++result_.counts.errors;
+    status = store::RunStatus::failed;
+  } catch (const std::exception& e) {  // whatever it is, the run ends recorded
+    message_(std::string("unexpected error: ") + e.what());
     ++result_.counts.errors;
     status = store::RunStatus::failed;
   }

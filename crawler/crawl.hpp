@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "extract/isolated.hpp"
 #include "store/store.hpp"
 
 namespace jtai::crawler {
@@ -23,6 +24,13 @@ struct CrawlOptions {
   std::optional<double> backoff_seconds;
   std::optional<int> max_attempts;
   std::optional<double> retry_after_cap_seconds;
+  // PDF parsing: sandbox limits (extract/isolated.hpp; the caller loads site.toml [extraction]) and
+  // how many children at once.
+  std::optional<extract::IsolationLimits> isolation = std::nullopt;
+  int jobs = 2;
+  bool retry_failed = false;  // try quarantined letters again whatever their versions
+  // The whole crawl stops cleanly (as suspect, everything fetched so far kept) after this long.
+  std::optional<double> max_runtime_seconds;
 };
 
 struct CrawlResult {
@@ -31,10 +39,13 @@ struct CrawlResult {
   store::RunCounts counts;
   std::vector<std::string> messages;        // errors and suspect reasons, one line each
   std::vector<std::string> new_letters;     // "Authority name — 2025-02-27" for each new JTAI
+  std::vector<std::string> quarantined;     // letters quarantined by this run, with the reason
+  int skipped_quarantined = 0;              // quarantined earlier under these versions: not tried
 };
 
 // Never throws for site or network trouble: that becomes status failed/suspect
-// with messages. Throws jtai::Error only when the store itself cannot be used,
+// with messages. SIGTERM/SIGINT (common/interrupt.hpp) ends it as
+// `interrupted`; --max-runtime as `suspect`. Throws jtai::Error only when the store itself cannot be used,
 // and jtai::RuleError (after recording the run as failed) for a rule-file mistake.
 CrawlResult run_crawl(store::Store& store, const CrawlOptions& options);
 

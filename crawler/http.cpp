@@ -130,8 +130,23 @@ HttpClient::~HttpClient() {
 }
 
 void HttpClient::sleep_seconds(double seconds) {
-  if (seconds > 0) std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  // In slices, so a stop request is noticed within a tenth of a second.
+  auto until = std::chrono::steady_clock::now() +
+               std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  while (true) {
+    if (settings_.should_stop && settings_.should_stop()) throw StopRequested("stopped while waiting");
+    auto now = std::chrono::steady_clock::now();
+    if (now >= until) return;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now, std::chrono::milliseconds(100)));
+  }
 }
+
+namespace {
+int on_transfer_progress(void* client_stop, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto& stop = *static_cast<const std::function<bool()>*>(client_stop);
+  return stop && stop() ? 1 : 0;  // non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK)
+}
+}  // namespace
 
 void HttpClient::wait_turn(const std::string& key) {
   double delay = settings_.delay_seconds;
@@ -141,7 +156,7 @@ void HttpClient::wait_turn(const std::string& key) {
     auto due = it->second + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                 std::chrono::duration<double>(delay));
     auto now = std::chrono::steady_clock::now();
-    if (due > now) std::this_thread::sleep_for(due - now);
+    if (due > now) sleep_seconds(std::chrono::duration<double>(due - now).count());
   }
   if (auto until = retry_after_until_.find(key); until != retry_after_until_.end()) {
     double wait = std::chrono::duration<double>(until->second - std::chrono::steady_clock::now()).count();
@@ -158,6 +173,7 @@ HttpClient::Attempt HttpClient::perform_once(const HttpRequest& request) {
   if (!parts) throw FetchError(FetchError::Reason::bad_url, "not an http(s) URL: " + request.url);
   const std::string key = host_key(*parts);
   wait_turn(key);
+  if (settings_.should_stop && settings_.should_stop()) throw StopRequested("stopped before " + request.url);
 
   CURL* c = static_cast<CURL*>(curl_);
   curl_easy_reset(c);
@@ -190,11 +206,15 @@ HttpClient::Attempt HttpClient::perform_once(const HttpRequest& request) {
   if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   char error_buffer[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_transfer_progress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &settings_.should_stop);
 
   Attempt a;
   a.code = curl_easy_perform(c);
   last_request_[key] = std::chrono::steady_clock::now();
   ++requests_;
+  if (a.code == CURLE_ABORTED_BY_CALLBACK) throw StopRequested("stopped during " + request.url);
   curl_off_t downloaded = 0;
   long header_size = 0;
   curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);

@@ -31,6 +31,14 @@ class FetchError : public Error {
   Reason reason_;
 };
 
+// The run asked to stop (SIGTERM/SIGINT or --max-runtime): a wait or a
+// transfer in progress was abandoned. Not a FetchError: nothing went wrong
+// with the site.
+class StopRequested : public Error {
+ public:
+  using Error::Error;
+};
+
 struct HttpResponse {
   long status = 0;
   std::string body;
@@ -52,6 +60,8 @@ struct HttpSettings {
   HttpRules rules;
   double delay_seconds = 1.0;
   std::set<std::string> allowed_hosts;  // lower-case host names
+  // Polled during waits and transfers; true abandons them with StopRequested.
+  std::function<bool()> should_stop;
 };
 
 class HttpClient {

@@ -127,7 +127,9 @@ const char* attribute_of(const GumboNode* node, const char* name) {
   return a ? a->value : nullptr;
 }
 
-HtmlDocument::HtmlDocument(const std::string& html) : html_(html), output_(gumbo_parse(html_.c_str())) {}
+// Parsed with its length: a NUL byte in a page is a character (Gumbo replaces it), never the end of the page.
+HtmlDocument::HtmlDocument(const std::string& html)
+    : html_(html), output_(gumbo_parse_with_options(&kGumboDefaultOptions, html_.data(), html_.size())) {}
 
 HtmlDocument::~HtmlDocument() { gumbo_destroy_output(&kGumboDefaultOptions, output_); }
 

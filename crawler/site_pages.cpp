@@ -67,8 +67,7 @@ ProviderPage parse_provider_page(const std::string& html, const std::string& pag
       pub.published_on = parse_day_month_year(pub.date_text);
       if (!pub.published_on) {
         if (const char* dt = attribute_of(date, "datetime")) {
-          std::string iso = trim(dt).substr(0, 10);
-          if (iso.size() == 10 && iso[4] == '-' && iso[7] == '-') pub.published_on = iso;
+          pub.published_on = iso_date(trim(dt));  // only a real date
         }
       }
     }

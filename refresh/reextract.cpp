@@ -4,10 +4,13 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <set>
 #include <optional>
 #include <thread>
 
 #include "common/error.hpp"
+#include "common/interrupt.hpp"
+#include "common/version.hpp"
 
 namespace jtai::refresh {
 
@@ -49,25 +52,25 @@ struct Job {
   std::optional<std::string> new_layout;     // encoded, when the PDF had to be parsed
   std::optional<Report> report;
   std::string error;
+  bool needs_pdf = false;  // no usable stored layout: parsed in the sandbox afterwards
 };
 
-void run_job(Job& job, const fs::path& data_dir, const extract::RuleSet& rules) {
+// Runs the rules over the stored layout. A letter without a usable one is
+// left for the sandboxed PDF parser (needs_pdf). Any exception stays with the letter.
+void run_job(Job& job, const extract::RuleSet& rules) {
   const auto& letter = *job.letter;
   std::optional<int> urn = letter.publication.urn;
   try {
-    extract::Layout layout;
-    bool decoded = false;
-    if (job.stored_layout) {
-      try {
-        layout = extract::decode_layout(*job.stored_layout);
-        decoded = true;
-      } catch (const Error&) {
-        // A damaged stored layout: fall back to the PDF, which replaces it.
-      }
+    if (!job.stored_layout) {
+      job.needs_pdf = true;
+      return;
     }
-    if (!decoded) {
-      layout = extract::read_layout(data_dir / letter.file.path);
-      job.new_layout = extract::encode_layout(layout);
+    extract::Layout layout;
+    try {
+      layout = extract::decode_layout(*job.stored_layout);
+    } catch (const std::exception&) {
+      job.needs_pdf = true;  // a damaged stored layout: the PDF replaces it
+      return;
     }
     job.report = extract::extract_report(layout, rules, urn);
   } catch (const std::exception& e) {
@@ -134,12 +137,24 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
   auto current = current_extractions(store.db());
   result.letters = static_cast<int>(letters.size());
 
+  std::set<int64_t> quarantined;
+  for (const auto& q : store.quarantined()) quarantined.insert(q.publication_id);
+
   std::vector<Job> jobs;
   jobs.reserve(letters.size());
   for (const auto& letter : letters) {
     auto it = current.find(letter.publication.id);
     bool up_to_date = it != current.end() && it->second.rules_version == rules_version;
-    if (options.only_outdated && up_to_date) continue;
+    bool retry = false;
+    if (quarantined.count(letter.publication.id)) {
+      if (!options.retry_failed &&
+          store.should_skip(letter.publication.id, letter.file.sha256, program_version(), rules_version)) {
+        ++result.skipped_quarantined;
+        continue;
+      }
+      retry = true;  // a new program or rules version, or --retry-failed
+    }
+    if (options.only_outdated && up_to_date && !retry) continue;
     Job job;
     job.letter = &letter;
     job.stored_layout = store.load_layout(letter.file.sha256, extract::kLayoutVersion);
@@ -151,8 +166,8 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
   auto worker = [&] {
     while (true) {
       size_t i = next.fetch_add(1);
-      if (i >= jobs.size()) break;
-      run_job(jobs[i], store.data_dir(), rules);
+      if (i >= jobs.size() || interrupted()) break;
+      run_job(jobs[i], rules);
     }
   };
   int threads = std::clamp(options.threads, 1, std::max(1, static_cast<int>(jobs.size())));
@@ -162,13 +177,47 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
     worker();
   }
 
-  for (auto& job : jobs) {
+  // Letters without a usable stored layout: their PDFs, in sandboxed children (after the threads
+  // have ended: no fork while other threads run).
+  std::vector<Job*> to_parse;
+  for (auto& job : jobs)
+    if (job.needs_pdf) to_parse.push_back(&job);
+  if (!to_parse.empty() && !interrupted()) {
+    std::vector<extract::IsolatedTask> tasks;
+    for (Job* job : to_parse) tasks.push_back({store.data_dir() / job->letter->file.path, job->letter->publication.urn});
+    extract::IsolatedExtractor runner(rules, options.isolation.value_or(extract::IsolationLimits{}), options.jobs);
+    runner.run(
+        tasks,
+        [&](size_t i, extract::IsolatedResult&& r) {
+          Job& job = *to_parse[i];
+          const auto& letter = *job.letter;
+          const std::string name = letter_name(letter.authority_name, letter.publication.published_on);
+          try {
+            using S = extract::IsolatedResult::Status;
+            if (r.status == S::ok) {
+              job.report = std::move(r.report);
+              job.new_layout = std::move(r.layout);
+            } else if (r.status == S::unreadable) {
+              job.error = name + ": " + r.reason;
+            } else {
+              store.quarantine(letter.publication.id, letter.file.sha256, extract::to_string(r.status), r.reason,
+                               program_version(), rules_version);
+              store.save_error_extraction(letter.publication.id, letter.file.sha256, rules_version,
+                                          "quarantined: " + r.reason);
+              job.error = name + ": " + r.reason + " (quarantined)";
+              result.quarantined.push_back(name + ": " + r.reason);
+            }
+          } catch (const std::exception& e) {
+            job.error = name + ": " + e.what();
+          }
+        },
+        [] { return interrupted(); });
+  }
+
+  auto save_job = [&](Job& job) {
     const auto& letter = *job.letter;
-    if (!job.report) {
-      result.errors.push_back(job.error);
-      continue;
-    }
     ++result.extracted;
+    store.release_quarantine(letter.publication.id);
     if (job.new_layout) {
       ++result.pdfs_parsed;
       store.save_layout(letter.file.sha256, extract::kLayoutVersion, *job.new_layout);
@@ -177,11 +226,11 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
     auto it = current.find(letter.publication.id);
     bool had_current = it != current.end();
     bool same_record = had_current && it->second.report && without_version(*it->second.report) == without_version(fresh);
-    if (same_record && it->second.rules_version == fresh.rules_version) continue;  // nothing new to store
+    if (same_record && it->second.rules_version == fresh.rules_version) return;  // nothing new to store
 
     store.save_extraction(letter.publication.id, letter.file.sha256, fresh);
     ++result.saved;
-    if (!had_current || same_record) continue;
+    if (!had_current || same_record) return;
     LetterChange change;
     change.publication_id = letter.publication.id;
     change.letter = letter_name(letter.authority_name, fresh.letter_date ? fresh.letter_date : letter.publication.published_on);
@@ -195,6 +244,24 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
     }
     if (change.findings_changed) ++result.findings_changed;
     result.changes.push_back(std::move(change));
+  };
+
+  for (auto& job : jobs) {
+    if (interrupted()) {
+      result.interrupted = true;  // the letters saved so far are kept
+      break;
+    }
+    const auto& letter = *job.letter;
+    if (!job.report) {
+      if (!job.error.empty()) result.errors.push_back(job.error);
+      continue;
+    }
+    try {
+      save_job(job);
+    } catch (const std::exception& e) {  // this letter only: the others are still saved
+      result.errors.push_back(letter_name(letter.authority_name, letter.publication.published_on) +
+                              ": cannot store the extraction: " + e.what());
+    }
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "extract/extractor.hpp"
+#include "extract/isolated.hpp"
 #include "store/store.hpp"
 
 namespace jtai::refresh {
@@ -17,6 +18,10 @@ struct ReextractOptions {
   // rules (what refresh does); false: every stored letter (`jtai reextract`).
   bool only_outdated = false;
   int threads = 2;  // the RuleSet is shared read-only between them
+  // Letters without a usable stored layout are parsed in the sandbox (extract/isolated.hpp).
+  std::optional<extract::IsolationLimits> isolation = std::nullopt;
+  int jobs = 2;
+  bool retry_failed = false;  // try quarantined letters again whatever their versions
 };
 
 struct LetterChange {
@@ -34,6 +39,9 @@ struct ReextractResult {
   int findings_changed = 0;
   std::vector<LetterChange> changes;  // letters whose record changed (first extractions excluded)
   std::vector<std::string> errors;    // one line per letter that could not be re-extracted
+  std::vector<std::string> quarantined;  // letters quarantined now (also in errors)
+  int skipped_quarantined = 0;           // quarantined earlier under these versions: not tried
+  bool interrupted = false;              // SIGTERM/SIGINT: stopped after the letter in hand
   double seconds = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "refresh/refresh.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -43,7 +44,10 @@ std::string summarise(const RefreshResult& r, const RefreshOptions& options, con
   s << "New letters: " << r.new_letters.size();
   if (!r.new_letters.empty()) s << " (" << list_some(r.new_letters) << ")";
   s << ". ";
-  if (r.status == store::RunStatus::failed && !r.exported && export_error.empty()) {
+  if (r.status == store::RunStatus::interrupted) {
+    s << "Interrupted (SIGTERM/SIGINT): stopped taking new work; everything stored so far is kept; nothing was "
+         "exported, exports/latest still holds the last export. ";
+  } else if (r.status == store::RunStatus::failed && !r.exported && export_error.empty()) {
     s << "The crawl failed, so nothing was re-extracted or exported; exports/latest still holds the last good "
          "export and everything stored earlier is kept. ";
   } else {
@@ -67,6 +71,12 @@ std::string summarise(const RefreshResult& r, const RefreshOptions& options, con
     if (r.exported) s << "Exports written to " << r.export_dir.string() << " and exports/latest. ";
     else s << "Export failed (" << export_error << "); exports/latest left as it was. ";
   }
+  if (!r.quarantined.empty())
+    s << "Quarantined (the PDF parser crashed or passed a limit; not tried again until jtai or the rules change): "
+      << list_some(r.quarantined) << ". ";
+  if (r.skipped_quarantined)
+    s << plural(r.skipped_quarantined, "quarantined letter", "quarantined letters")
+      << " not tried again (jtai status lists them; --retry-failed tries them). ";
   s << "Errors: " << r.counts.errors << ".";
   if (!r.messages.empty()) s << " Messages: " << list_some(r.messages, 5) << ".";
   return s.str();
@@ -93,6 +103,10 @@ RefreshResult run_refresh(store::Store& store, const extract::RuleSet& rules, co
   crawl.delay_seconds = options.delay_seconds;
   crawl.command = "refresh";
   crawl.progress = options.progress;
+  crawl.isolation = options.isolation;
+  crawl.jobs = options.jobs;
+  crawl.retry_failed = options.retry_failed;
+  crawl.max_runtime_seconds = options.max_runtime_seconds;
   crawler::CrawlResult crawled = crawler::run_crawl(store, crawl);
   r.run_id = crawled.run_id;
   r.status = crawled.status;
@@ -100,16 +114,28 @@ RefreshResult run_refresh(store::Store& store, const extract::RuleSet& rules, co
   r.messages = crawled.messages;
   r.new_letters = crawled.new_letters;
 
+  r.quarantined = crawled.quarantined;
+  r.skipped_quarantined = crawled.skipped_quarantined;
   std::string export_error;
-  if (r.status != store::RunStatus::failed) {
+  if (r.status != store::RunStatus::failed && r.status != store::RunStatus::interrupted) {
     std::cerr << "jtai refresh: re-extracting stored letters under rules " << rules_version.substr(0, 12) << "\n";
-    r.reextract = reextract_letters(store, rules, {.only_outdated = true, .threads = options.threads});
+    ReextractOptions reextract;
+    reextract.only_outdated = true;
+    reextract.threads = options.threads;
+    reextract.isolation = options.isolation;
+    reextract.jobs = options.jobs;
+    reextract.retry_failed = options.retry_failed;
+    r.reextract = reextract_letters(store, rules, reextract);
+    for (const auto& q : r.reextract.quarantined) r.quarantined.push_back(q);
+    r.skipped_quarantined = std::max(r.skipped_quarantined, r.reextract.skipped_quarantined);
     r.counts.extracted += r.reextract.saved;
     r.counts.changed_findings += r.reextract.findings_changed;
     r.counts.errors += static_cast<int>(r.reextract.errors.size());
     for (const auto& e : r.reextract.errors) r.messages.push_back("re-extraction: " + e);
     if (!r.reextract.errors.empty() && r.status == store::RunStatus::ok) r.status = store::RunStatus::suspect;
-
+    if (r.reextract.interrupted) r.status = store::RunStatus::interrupted;
+  }
+  if (r.status != store::RunStatus::failed && r.status != store::RunStatus::interrupted) {
     std::cerr << "jtai refresh: exporting\n";
     try {
       auto exported = exporter::run_export({options.data_dir, options.rules_dir, options.export_date});

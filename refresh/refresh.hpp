@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "extract/extractor.hpp"
+#include "extract/isolated.hpp"
 #include "refresh/reextract.hpp"
 #include "store/store.hpp"
 
@@ -20,6 +21,11 @@ struct RefreshOptions {
   bool progress = false;
   std::string export_date;  // YYYY-MM-DD; empty means today (UTC)
   int threads = 2;
+  // PDF parsing in the sandbox (extract/isolated.hpp) for the crawl and re-extraction.
+  std::optional<extract::IsolationLimits> isolation = std::nullopt;
+  int jobs = 2;
+  bool retry_failed = false;
+  std::optional<double> max_runtime_seconds;  // of the crawl
 };
 
 struct RefreshResult {
@@ -28,6 +34,8 @@ struct RefreshResult {
   store::RunCounts counts;
   std::vector<std::string> messages;
   std::vector<std::string> new_letters;
+  std::vector<std::string> quarantined;  // letters quarantined by this run, with the reason
+  int skipped_quarantined = 0;           // quarantined earlier under these versions: not tried
   ReextractResult reextract;
   bool exported = false;
   std::filesystem::path export_dir;
@@ -42,7 +50,11 @@ struct RefreshResult {
 // an export that fails makes it failed.
 RefreshResult run_refresh(store::Store& store, const extract::RuleSet& rules, const RefreshOptions& options);
 
-// Exit status for a run status (app/command.hpp): ok 0, suspect 4, failed 1.
+// SIGTERM/SIGINT during the crawl ends the run `interrupted` (no
+// re-extraction, no export); during re-extraction, the letters done are kept,
+// the export is skipped and the run is `interrupted`.
+// Exit status for a run status (app/command.hpp): ok 0, suspect 4, failed 1
+// (interrupted: the caller uses 128 + the signal).
 int exit_status_for(store::RunStatus status);
 
 }  // namespace jtai::refresh

@@ -1,5 +1,8 @@
 #include "refresh/status.hpp"
 
+#include "store/health.hpp"
+#include "store/migrations.hpp"
+
 #include <signal.h>
 
 #include <cerrno>
@@ -94,7 +97,7 @@ bool process_alive(int64_t pid) {
   return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
-StatusReport read_status(const fs::path& data_dir, int max_runs) {
+StatusReport read_status(const fs::path& data_dir, int max_runs, bool full_check) {
   fs::path db_path = data_dir / store::kDatabaseName;
   if (!fs::exists(db_path))
     throw Error("no jtai database in " + data_dir.string() + " (" + db_path.string() +
@@ -106,6 +109,9 @@ StatusReport read_status(const fs::path& data_dir, int max_runs) {
 
   StatusReport report;
   report.data_dir = fs::absolute(data_dir).lexically_normal();
+  report.check_kind = full_check ? "integrity_check" : "quick_check";
+  report.store_problems = store::check_database(db, full_check);
+  if (!report.store_problems.empty()) return report;  // nothing else is worth reading from a damaged store
   if (active_lock_holder(data_dir)) report.running = describe_lock_holder(data_dir);
 
   report.authorities = count(db, "SELECT COUNT(*) FROM authorities");
@@ -164,12 +170,19 @@ StatusReport read_status(const fs::path& data_dir, int max_runs) {
     w.warnings = json_strings(st.column_text(3));
     if (!w.warnings.empty()) report.warned.push_back(std::move(w));
   }
+  if (store::schema_version(db) >= 2) report.quarantined = store::read_quarantined(db);
   return report;
 }
 
 std::string format_status(const StatusReport& r) {
   std::ostringstream s;
   s << "Data directory: " << r.data_dir.string() << "\n";
+  if (!r.store_problems.empty()) {
+    s << "Store: DAMAGED (" << r.check_kind << "): " << r.store_problems << "\n  "
+      << store::restore_hint(r.data_dir) << "\n";
+    return s.str();
+  }
+  s << "Store: " << r.check_kind << " ok\n";
   s << "Now: " << (r.running.empty() ? std::string("no run in progress") : r.running + " is running") << "\n";
   s << "Stored: " << r.authorities << " authorities, " << r.jtai_letters << " JTAI letters listed ("
     << r.stored_letters << " with the PDF stored, " << r.gone_letters << " no longer listed), " << r.findings
@@ -216,6 +229,12 @@ std::string format_status(const StatusReport& r) {
     s << "\nStored letters the extractor could not read: " << r.unreadable.size() << "\n";
     for (const auto& u : r.unreadable) s << "  " << u << "\n";
   }
+  s << "\nQuarantined letters (the PDF parser crashed or passed a limit; tried again when jtai or the rules "
+       "change, or with --retry-failed): "
+    << r.quarantined.size() << "\n";
+  for (const auto& q : r.quarantined)
+    s << "  " << letter_name(q.authority_name, q.published_on) << " (URN " << q.urn << "): " << q.failure << ": "
+      << q.reason << "; " << q.attempts << " attempt(s), last " << q.last_failed_at << "; " << q.path << "\n";
   s << "\nLetters with extraction warnings: " << r.warned.size() << "\n";
   for (const auto& w : r.warned) {
     s << "  " << w.letter << " (URN " << w.urn << "): ";
@@ -262,6 +281,20 @@ nlohmann::ordered_json status_to_json(const StatusReport& r) {
                    {"extracted", r.last_run_extracted},
                    {"findings_changed", r.last_run_findings_changed},
                    {"gone", r.last_run_gone}};
+  j["store_check"] = {{"kind", r.check_kind}, {"ok", r.store_problems.empty()}, {"problems", r.store_problems}};
+  auto& quarantined = j["quarantined"] = nlohmann::ordered_json::array();
+  for (const auto& q : r.quarantined)
+    quarantined.push_back({{"urn", q.urn},
+                           {"letter", letter_name(q.authority_name, q.published_on)},
+                           {"url", q.url},
+                           {"path", q.path},
+                           {"failure", q.failure},
+                           {"reason", q.reason},
+                           {"attempts", q.attempts},
+                           {"first_failed_at", q.first_failed_at},
+                           {"last_failed_at", q.last_failed_at},
+                           {"program_version", q.program_version},
+                           {"rules_version", q.rules_version}});
   auto& warned = j["letters_with_warnings"] = nlohmann::ordered_json::array();
   for (const auto& w : r.warned) warned.push_back({{"urn", w.urn}, {"letter", w.letter}, {"warnings", w.warnings}});
   return j;

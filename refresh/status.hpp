@@ -42,10 +42,14 @@ struct StatusReport {
   std::vector<std::string> last_run_findings_changed;  // of those, the ones whose findings differ from the previous
   std::vector<std::string> last_run_gone;
   std::vector<WarnedLetter> warned;
+  std::vector<store::QuarantinedLetter> quarantined;  // Store::quarantined(): letters the parser could not get through
+  std::string check_kind;      // "quick_check" or "integrity_check" (--check)
+  std::string store_problems;  // empty when the check passed
 };
 
 // Throws jtai::Error with a clear message when DIR holds no jtai database.
-StatusReport read_status(const std::filesystem::path& data_dir, int max_runs = 10);
+// `full_check` runs PRAGMA integrity_check instead of quick_check.
+StatusReport read_status(const std::filesystem::path& data_dir, int max_runs = 10, bool full_check = false);
 
 std::string format_status(const StatusReport& report);
 nlohmann::ordered_json status_to_json(const StatusReport& report);

@@ -117,6 +117,49 @@ CREATE TABLE http_cache (
   fetched_at    TEXT NOT NULL
 );
 )sql",
+
+    // 2 (issue 8): quarantined letters, and runs stopped by SIGTERM/SIGINT ('interrupted').
+    R"sql(
+-- A letter whose PDF made the sandboxed parser crash, time out or run out of
+-- memory. It is not tried again until the program or rules version changes
+-- (or --retry-failed); the exports list it among the known issues.
+CREATE TABLE quarantine (
+  publication_id  INTEGER PRIMARY KEY REFERENCES publications(id),
+  sha256          TEXT NOT NULL,
+  failure         TEXT NOT NULL,               -- crashed | timed_out | cpu_limit | out_of_memory | failed
+  reason          TEXT NOT NULL,
+  program_version TEXT NOT NULL,
+  rules_version   TEXT NOT NULL,
+  first_failed_at TEXT NOT NULL,
+  last_failed_at  TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE runs_v2 (
+  id               INTEGER PRIMARY KEY,
+  command          TEXT NOT NULL,               -- crawl | refresh | reextract
+  site             TEXT,
+  started_at       TEXT NOT NULL,
+  ended_at         TEXT,
+  status           TEXT NOT NULL CHECK (status IN ('running', 'ok', 'suspect', 'failed', 'interrupted')),
+  pid              INTEGER,
+  authorities_seen INTEGER NOT NULL DEFAULT 0,
+  jtai_seen        INTEGER NOT NULL DEFAULT 0,
+  requests         INTEGER NOT NULL DEFAULT 0,
+  bytes            INTEGER NOT NULL DEFAULT 0,
+  downloads        INTEGER NOT NULL DEFAULT 0,
+  new_letters      INTEGER NOT NULL DEFAULT 0,
+  extracted        INTEGER NOT NULL DEFAULT 0,
+  changed_findings INTEGER NOT NULL DEFAULT 0,
+  errors           INTEGER NOT NULL DEFAULT 0,
+  messages         TEXT NOT NULL DEFAULT '[]',  -- JSON array of error / suspect reasons
+  summary          TEXT
+);
+INSERT INTO runs_v2 SELECT id, command, site, started_at, ended_at, status, pid, authorities_seen, jtai_seen,
+  requests, bytes, downloads, new_letters, extracted, changed_findings, errors, messages, summary FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v2 RENAME TO runs;
+)sql",
 };
 
 }  // namespace

@@ -37,6 +37,7 @@ std::string to_string(RunStatus status) {
     case RunStatus::ok: return "ok";
     case RunStatus::suspect: return "suspect";
     case RunStatus::failed: return "failed";
+    case RunStatus::interrupted: return "interrupted";
   }
   return "failed";
 }
@@ -46,6 +47,7 @@ RunStatus run_status_from_string(const std::string& s) {
   if (s == "ok") return RunStatus::ok;
   if (s == "suspect") return RunStatus::suspect;
   if (s == "failed") return RunStatus::failed;
+  if (s == "interrupted") return RunStatus::interrupted;
   throw Error("unknown run status '" + s + "'");
 }
 
@@ -508,6 +510,70 @@ std::vector<StoredLetter> Store::stored_letters() { return query_letters(db_, ""
 std::vector<StoredLetter> Store::letters_without_current_extraction() {
   return query_letters(db_,
                        " AND NOT EXISTS (SELECT 1 FROM extractions e WHERE e.publication_id = p.id AND e.is_current = 1)");
+}
+
+// ---- quarantine ---------------------------------------------------------------------
+
+void Store::quarantine(int64_t publication_id, const std::string& sha256, const std::string& failure,
+                       const std::string& reason, const std::string& program_version,
+                       const std::string& rules_version) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT INTO quarantine (publication_id, sha256, failure, reason, program_version, rules_version, "
+      "first_failed_at, last_failed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) "
+      "ON CONFLICT (publication_id) DO UPDATE SET sha256 = excluded.sha256, failure = excluded.failure, "
+      "reason = excluded.reason, program_version = excluded.program_version, rules_version = "
+      "excluded.rules_version, last_failed_at = excluded.last_failed_at, attempts = attempts + 1");
+  st.bind(1, publication_id).bind(2, sha256).bind(3, failure).bind(4, reason).bind(5, program_version);
+  st.bind(6, rules_version).bind(7, timestamp_now());
+  st.run();
+  tx.commit();
+}
+
+void Store::release_quarantine(int64_t publication_id) {
+  Transaction tx(db_);
+  auto st = db_.prepare("DELETE FROM quarantine WHERE publication_id = ?1");
+  st.bind(1, publication_id);
+  st.run();
+  tx.commit();
+}
+
+bool Store::should_skip(int64_t publication_id, const std::string& sha256, const std::string& program_version,
+                        const std::string& rules_version) {
+  auto st = db_.prepare(
+      "SELECT 1 FROM quarantine WHERE publication_id = ?1 AND sha256 = ?2 AND program_version = ?3 AND "
+      "rules_version = ?4");
+  st.bind(1, publication_id).bind(2, sha256).bind(3, program_version).bind(4, rules_version);
+  return st.step();
+}
+
+std::vector<QuarantinedLetter> read_quarantined(Db& db) {
+  auto st = db.prepare(
+      "SELECT q.publication_id, p.urn, COALESCE(a.name, ''), p.published_on, p.url, COALESCE(f.path, ''), q.sha256, "
+      "q.failure, q.reason, q.program_version, q.rules_version, q.first_failed_at, q.last_failed_at, q.attempts "
+      "FROM quarantine q JOIN publications p ON p.id = q.publication_id "
+      "LEFT JOIN files f ON f.publication_id = q.publication_id LEFT JOIN authorities a ON a.urn = p.urn "
+      "ORDER BY COALESCE(a.name, ''), p.published_on, q.publication_id");
+  std::vector<QuarantinedLetter> out;
+  while (st.step()) {
+    QuarantinedLetter q;
+    q.publication_id = st.column_int(0);
+    q.urn = static_cast<int>(st.column_int(1));
+    q.authority_name = st.column_text(2);
+    q.published_on = st.column_optional_text(3);
+    q.url = st.column_text(4);
+    q.path = st.column_text(5);
+    q.sha256 = st.column_text(6);
+    q.failure = st.column_text(7);
+    q.reason = st.column_text(8);
+    q.program_version = st.column_text(9);
+    q.rules_version = st.column_text(10);
+    q.first_failed_at = st.column_text(11);
+    q.last_failed_at = st.column_text(12);
+    q.attempts = static_cast<int>(st.column_int(13));
+    out.push_back(std::move(q));
+  }
+  return out;
 }
 
 // ---- HTTP cache -------------------------------------------------------------------

@@ -47,7 +47,7 @@ struct StoredLetter {
   std::string authority_name;
 };
 
-enum class RunStatus { running, ok, suspect, failed };
+enum class RunStatus { running, ok, suspect, failed, interrupted };
 std::string to_string(RunStatus status);
 RunStatus run_status_from_string(const std::string& s);
 
@@ -78,6 +78,26 @@ struct RunRow {
 
 // The newest `limit` runs, newest first; for read-only readers such as `jtai status`.
 std::vector<RunRow> read_recent_runs(Db& db, int limit);
+
+// A letter whose PDF the sandboxed parser could not get through (crash,
+// time or memory limit). See the quarantine table (migration 2).
+struct QuarantinedLetter {
+  int64_t publication_id = 0;
+  int urn = 0;
+  std::string authority_name;
+  std::optional<std::string> published_on;
+  std::string url;    // the letter on the Ofsted site
+  std::string path;   // the stored PDF, relative to the data directory
+  std::string sha256;
+  std::string failure;  // crashed | timed_out | cpu_limit | out_of_memory | failed
+  std::string reason;
+  std::string program_version, rules_version;
+  std::string first_failed_at, last_failed_at;
+  int attempts = 0;
+};
+
+// Every quarantined letter, by authority; for read-only readers (status, export).
+std::vector<QuarantinedLetter> read_quarantined(Db& db);
 
 struct HttpCacheEntry {
   std::optional<std::string> etag;
@@ -145,6 +165,17 @@ class Store {
   // between download and extraction).
   std::vector<StoredLetter> letters_without_current_extraction();
   std::vector<StoredLetter> stored_letters();  // every JTAI publication with a stored PDF
+
+  // Quarantine. quarantine() records (or counts again) a failure of the
+  // letter's PDF; it stays quarantined until release_quarantine() (a later
+  // success). should_skip() is true while the recorded failure is for this
+  // PDF under this program and rules version: not worth trying again.
+  void quarantine(int64_t publication_id, const std::string& sha256, const std::string& failure,
+                  const std::string& reason, const std::string& program_version, const std::string& rules_version);
+  void release_quarantine(int64_t publication_id);
+  bool should_skip(int64_t publication_id, const std::string& sha256, const std::string& program_version,
+                   const std::string& rules_version);
+  std::vector<QuarantinedLetter> quarantined() { return read_quarantined(db_); }
 
   // HTTP cache for conditional GET.
   std::optional<HttpCacheEntry> http_cache(const std::string& url);

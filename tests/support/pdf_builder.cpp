@@ -44,4 +44,23 @@ std::string text_pdf(const std::vector<std::string>& lines) {
   });
 }
 
+std::string text_bomb_pdf(int words) {
+  std::string content = "BT /F1 11 Tf\n";
+  content.reserve(static_cast<size_t>(words) * 28);
+  char buf[64];
+  for (int i = 0; i < words; ++i) {
+    std::snprintf(buf, sizeof buf, "1 0 0 1 %d %d Tm (w%dx) Tj\n", 72 + (i % 7), 700 - (i % 5), i % 97);
+    content += buf;
+  }
+  content += "ET\n";
+  return assemble_pdf({
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+      "/Contents 5 0 R >>",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream",
+  });
+}
+
 }  // namespace jtai::test

@@ -14,4 +14,9 @@ std::string assemble_pdf(const std::vector<std::string>& objects, const std::str
 // (non-ASCII characters become '?').
 std::string text_pdf(const std::vector<std::string>& lines);
 
+// A "text bomb": one page holding `words` short words drawn on top of each
+// other at a handful of positions. Small on disk, very slow and memory-hungry
+// for a layout engine; the sandbox limits must stop it, not the machine's.
+std::string text_bomb_pdf(int words);
+
 }  // namespace jtai::test
