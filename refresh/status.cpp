@@ -33,8 +33,10 @@ std::vector<std::string> json_strings(const std::string& text) {
   try {
     auto j = nlohmann::json::parse(text);
     if (j.is_array())
-      for (const auto& item : j)
-        if (item.is_string()) out.push_back(item.get<std::string>());
+      for (const auto& item : j) {
+        if (item.is_string()) out.push_back(item.get<std::string>());  // stored before warnings had codes
+        else if (item.is_object()) out.push_back(item.value("code", "") + ": " + item.value("message", ""));
+      }
   } catch (const std::exception&) {
     if (!text.empty() && text != "[]") out.push_back(text);
   }
@@ -170,7 +172,8 @@ StatusReport read_status(const fs::path& data_dir, int max_runs, bool full_check
     w.warnings = json_strings(st.column_text(3));
     if (!w.warnings.empty()) report.warned.push_back(std::move(w));
   }
-  if (store::schema_version(db) >= 2) report.quarantined = store::read_quarantined(db);
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'quarantine'").step())
+    report.quarantined = store::read_quarantined(db);  // an older store, read as it is, has no quarantine yet
   return report;
 }
 

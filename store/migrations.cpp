@@ -117,8 +117,17 @@ CREATE TABLE http_cache (
   fetched_at    TEXT NOT NULL
 );
 )sql",
+    // 2: Report v2 - the JTAI round and the focus compared across years; each
+    // finding's sub-heading and each case study's kind. Rows stored before
+    // stay NULL until `jtai reextract` rewrites them.
+    R"sql(
+ALTER TABLE extractions ADD COLUMN round TEXT;     -- id from rules/rounds.toml
+ALTER TABLE extractions ADD COLUMN focus TEXT;     -- canonical theme compared across years
+ALTER TABLE findings ADD COLUMN subheading TEXT;   -- per-agency or per-topic sub-heading in the letter
+ALTER TABLE findings ADD COLUMN kind TEXT;         -- case studies: highly effective practice | area for improvement | area for priority action
+)sql",
 
-    // 2 (issue 8): quarantined letters, and runs stopped by SIGTERM/SIGINT ('interrupted').
+    // 3 (issue 8): quarantined letters, and runs stopped by SIGTERM/SIGINT ('interrupted').
     R"sql(
 -- A letter whose PDF made the sandboxed parser crash, time out or run out of
 -- memory. It is not tried again until the program or rules version changes
