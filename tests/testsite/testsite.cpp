@@ -24,7 +24,8 @@ namespace fs = std::filesystem;
 
 std::vector<std::string> fault_names() {
   return {"500",    "flaky",    "429",    "slow",     "drop",   "html",
-          "truncated", "blank",  "layout",   "redirect", "robots", "withdraw", "publish"};
+          "truncated", "blank",  "layout",   "redirect", "robots", "withdraw", "publish",
+          "bomb",      "hostile", "slowpages"};
 }
 
 namespace {
@@ -320,8 +321,9 @@ struct TestSite::Impl {
     for (int i = start; i < end; ++i) {
       const Provider& p = providers[static_cast<size_t>(i)];
       main += "<li class=\"search-result\"><h3 class=\"search-result__title\"><a href=\"/provider/44/" +
-              std::to_string(p.urn) + "\">" + html_escape(p.name) +
+              std::to_string(p.urn) + "\">" + html_escape(shown_name(p)) +
               "</a></h3><p class=\"search-result__type\">Local authority children's services</p></li>\n";
+      if (faults.count("hostile") && i == start + 2) main += std::string(1, '\0') + "\n";  // a NUL byte mid-page
     }
     if (start >= static_cast<int>(providers.size())) main += "<li class=\"no-results\">No results found</li>\n";
     main += "</ul>\n<ul class=\"pagination\">";
@@ -330,6 +332,14 @@ struct TestSite::Impl {
               std::to_string(end) + "&amp;rows=" + std::to_string(rows) + "\">Next</a></li>";
     main += "</ul>\n";
     return page("Search results", main);
+  }
+
+  // With "hostile", the target letter's authority has a 300-byte name carrying terminal escape sequences.
+  std::string shown_name(const Provider& p) const {
+    if (!faults.count("hostile") || letters.empty() || p.urn != letters.front().urn) return p.name;
+    std::string name = p.name + " \x1b]0;owned\x07\x1b[2J";
+    while (name.size() < 300) name += " Borough";
+    return name;
   }
 
   std::string provider_page(const Provider& p) const {
@@ -343,7 +353,14 @@ struct TestSite::Impl {
     for (const auto& pub : pubs) {
       if (faults.count("withdraw") && !letters.empty() && pub.file_id == letters.front().file_id) continue;
       const std::string url = file_base() + "/v1/file/" + pub.file_id;
-      const std::string nonvisual = pub.kind_text + ", pdf - " + pub.date.text();
+      std::string kind_text = pub.kind_text, date_text = pub.date.text();
+      if (faults.count("hostile") && !letters.empty() && pub.file_id == letters.front().file_id) {
+        // A 400-byte title with control characters and a date that does not exist.
+        kind_text += " \x1b[31mred\x1b[0m\x01\x7f";
+        while (kind_text.size() < 400) kind_text += " \xc3\xa9t\xc3\xa9";
+        date_text = "31 February 2023";
+      }
+      const std::string nonvisual = kind_text + ", pdf - " + date_text;
       if (changed) {
         main += "<li class=\"timeline__item\"><div class=\"timeline__title\"><a class=\"report-download\" href=\"" +
                 url + "\">" + html_escape(pub.kind_text) + " <span class=\"visually-hidden\">" +
@@ -352,13 +369,13 @@ struct TestSite::Impl {
       } else {
         main += "<li class=\"timeline__day\"><span class=\"event__title heading--sub\"><a class=\"publication-link\" "
                 "href=\"" +
-                url + "\" target=\"_blank\">" + html_escape(pub.kind_text) + " <span class=\"nonvisual\">" +
+                url + "\" target=\"_blank\">" + html_escape(kind_text) + " <span class=\"nonvisual\">" +
                 html_escape(nonvisual) + "</span></a><div class=\"event__metadata\"><time pubdate>" +
-                pub.date.text() + "</time></div></span></li>\n";
+                date_text + "</time></div></span></li>\n";
       }
     }
     main += "</ul>\n";
-    return page(p.name, main);
+    return page(shown_name(p), main);
   }
 
   std::string robots() const {
@@ -392,6 +409,7 @@ struct TestSite::Impl {
       send_cacheable("site", req, res, listing(start, rows), "text/html; charset=utf-8", http_date(0));
     });
     site.Get(R"(/provider/(\d+)/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      if (faults.count("slowpages")) pause(0.3);  // (read without the lock: a set only changed between runs)
       std::lock_guard lock(mutex);
       const Provider* p = provider(std::atoi(req.matches[2].str().c_str()));
       if (!p) return send_plain("site", req, res, 404, page("Not found", "<p>Page not found</p>"));
@@ -454,6 +472,10 @@ struct TestSite::Impl {
       return send_plain("files", req, res, 200,
                         "<!DOCTYPE html><html><body><h1>Sign in</h1><p>Please sign in to continue.</p></body></html>");
     std::string bytes = target && faults.count("blank") ? tiny_pdf({}) : it->second.content();
+    if (target && faults.count("bomb")) {
+      static const std::string bomb = jtai::test::text_bomb_pdf(300000);
+      bytes = bomb;
+    }
     if (target && faults.count("truncated")) {
       bytes.resize(bytes.size() * 6 / 10);
       return send_plain("files", req, res, 200, bytes, "application/pdf");

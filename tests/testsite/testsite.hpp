@@ -30,6 +30,11 @@ namespace jtai::testsite {
 //   robots     robots.txt disallows the target authority's provider page
 //   withdraw   the target letter is no longer listed on its provider page
 //   publish    a new JTAI letter is published (same as publish_new_report())
+//   bomb       the target letter's file is a text bomb (300,000 words drawn on top of each other)
+//   hostile    the target authority's name is 300 bytes with terminal escapes; the target letter's
+//              title is 400 bytes with control characters and its date "31 February 2023"; a NUL
+//              byte follows the third provider on each listing page
+//   slowpages  every provider page answers after 0.3 s
 std::vector<std::string> fault_names();
 
 struct Options {
