@@ -316,8 +316,9 @@ TEST_CASE("a schema-1 database migrates to Report v2 and keeps its rows") {
     Store s(dir.path());
     int64_t pub = add_publication(s, "40", "2025-01-01T00:00:00.000Z");
     s.save_extraction(pub, "sha", sample_report("old"));
-    // Undo migration 2 the way an old jtai left the file: drop the new columns.
-    s.db().exec("ALTER TABLE extractions DROP COLUMN round; ALTER TABLE extractions DROP COLUMN focus;"
+    // Undo migrations 2 and 3 the way an old jtai left the file: drop the new columns and table.
+    s.db().exec("DROP TABLE quarantine;"
+                "ALTER TABLE extractions DROP COLUMN round; ALTER TABLE extractions DROP COLUMN focus;"
                 "ALTER TABLE findings DROP COLUMN subheading; ALTER TABLE findings DROP COLUMN kind;"
                 "PRAGMA user_version = 1;");
   }
@@ -326,4 +327,37 @@ TEST_CASE("a schema-1 database migrates to Report v2 and keeps its rows") {
   CHECK(count(again.db(), "SELECT COUNT(*) FROM findings") == 5);
   CHECK(count(again.db(), "SELECT COUNT(*) FROM findings WHERE subheading IS NULL AND kind IS NULL") == 5);
   CHECK(count(again.db(), "SELECT COUNT(*) FROM extractions WHERE round IS NULL AND focus IS NULL") == 1);
+}
+
+TEST_CASE("migration 3: quarantine, and 'interrupted' runs; run rows survive the rebuilt runs table") {
+  test::TempDir dir;
+  {
+    Store s(dir.path());
+    int64_t run = s.begin_run("crawl", "http://x");
+    s.finish_run(run, RunStatus::ok, {}, {"a message"}, "summary");
+    s.db().exec("DROP TABLE quarantine; PRAGMA user_version = 2;");
+  }
+  Store s(dir.path());
+  CHECK(schema_version(s.db()) == latest_schema_version());
+  auto runs = s.recent_runs(5);
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].messages == std::vector<std::string>{"a message"});
+  int64_t run = s.begin_run("refresh", "http://x");
+  s.finish_run(run, RunStatus::interrupted, {}, {}, "stopped");
+  CHECK(s.run(run)->status == RunStatus::interrupted);
+
+  int64_t pub = add_publication(s, "41", "2025-01-01T00:00:00.000Z");
+  CHECK(s.quarantined().empty());
+  s.quarantine(pub, "sha-a", "crashed", "PDF parsing crashed (SIGSEGV)", "0.1.0", "rules1");
+  CHECK(s.should_skip(pub, "sha-a", "0.1.0", "rules1"));
+  CHECK_FALSE(s.should_skip(pub, "sha-a", "0.2.0", "rules1"));  // a new program version tries again
+  CHECK_FALSE(s.should_skip(pub, "sha-a", "0.1.0", "rules2"));  // so do new rules
+  CHECK_FALSE(s.should_skip(pub, "sha-b", "0.1.0", "rules1"));  // and a new PDF
+  s.quarantine(pub, "sha-a", "timed_out", "too slow", "0.1.0", "rules1");
+  auto q = s.quarantined();
+  REQUIRE(q.size() == 1);
+  CHECK(q[0].attempts == 2);
+  CHECK(q[0].failure == "timed_out");
+  s.release_quarantine(pub);
+  CHECK(s.quarantined().empty());
 }
