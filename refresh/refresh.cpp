@@ -124,7 +124,7 @@ RefreshResult run_refresh(store::Store& store, const extract::RuleSet& rules, co
     reextract.threads = options.threads;
     reextract.isolation = options.isolation;
     reextract.jobs = options.jobs;
-    reextract.retry_failed = options.retry_failed;
+    reextract.retry_failed = false;  // the crawl has just tried every quarantined letter that was due
     r.reextract = reextract_letters(store, rules, reextract);
     for (const auto& q : r.reextract.quarantined) r.quarantined.push_back(q);
     r.skipped_quarantined = std::max(r.skipped_quarantined, r.reextract.skipped_quarantined);
