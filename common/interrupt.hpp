@@ -2,7 +2,8 @@
 // SIGTERM (systemd's stop, `kill`) and SIGINT (Ctrl-C) as a request to stop:
 // long runs poll interrupted() between units of work, stop taking new work,
 // finish the write in hand, record the run as `interrupted` and exit
-// 128 + signal (143 / 130). A second signal ends the process at once.
+// 128 + signal (143 / 130). A second signal, more than a second after the
+// first, ends the process at once.
 namespace jtai {
 
 void install_interrupt_handlers();

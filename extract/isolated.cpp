@@ -403,6 +403,8 @@ size_t IsolatedExtractor::run(const std::vector<IsolatedTask>& tasks,
       int st = 0;
       rusage ru{};
       reap(c, st, ru);
+      // A child ended by the same stop request (SIGTERM to the whole process group) is not a crash.
+      if (stop && stop()) continue;
       finish(c, interpret(c, st, ru, limits_));
     }
   }

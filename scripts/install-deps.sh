@@ -15,8 +15,12 @@ test_packages=(
   libreoffice-calc-nogui chromium sqlite3
 )
 
+# Only for the libFuzzer targets (README, "Fuzzing"): scripts/install-deps.sh --with-fuzz
+fuzz_packages=(clang libclang-rt-14-dev)
+
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--with-tests" ]; then wanted+=("${test_packages[@]}"); fi
+if [ "${1:-}" = "--with-fuzz" ]; then wanted+=("${test_packages[@]}" "${fuzz_packages[@]}"); fi
 
 missing=()
 for p in "${wanted[@]}"; do
