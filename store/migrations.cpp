@@ -117,6 +117,11 @@ CREATE TABLE http_cache (
   fetched_at    TEXT NOT NULL
 );
 )sql",
+    // The crawler's selector fallback chains: which selector of each chain in
+    // rules/site.toml matched, per run (JSON, see crawler/rule_usage.hpp).
+    R"sql(
+ALTER TABLE runs ADD COLUMN selectors TEXT NOT NULL DEFAULT '{}';
+)sql",
 };
 
 }  // namespace
