@@ -329,4 +329,10 @@ HttpResponse HttpClient::get_following_redirects(const HttpRequest& request) {
 
 HttpResponse HttpClient::get(const HttpRequest& request) { return get_following_redirects(request); }
 
+bool HttpClient::robots_allows(const std::string& url) {
+  auto parts = parse_url(url);
+  if (!parts) throw FetchError(FetchError::Reason::bad_url, "not an http(s) URL: " + url);
+  return robots_for(parts->origin()).allowed(parts->path_and_query);
+}
+
 }  // namespace jtai::crawler

@@ -84,6 +84,8 @@ class HttpClient {
   // outlasted every retry); throws FetchError when there is no response to give,
   // and Refused on a 403 (never retried) or for a host that answered one before.
   HttpResponse get(const HttpRequest& request);
+  // Whether robots.txt (fetched once per origin) lets us ask for `url`.
+  bool robots_allows(const std::string& url);
   // Hosts that answered 403, "host[:port]".
   const std::set<std::string>& refused_hosts() const { return refused_; }
 

@@ -88,9 +88,10 @@ ProviderPage parse_provider_page(const std::string& html, const std::string& pag
   const auto& alternatives = rules.provider.publication.alternatives;
   for (size_t alt = 0; alt < alternatives.size() && page.publications.empty(); ++alt) {
     std::set<std::string> seen;
-    int without_file = 0, undated = 0;
+    int without_file = 0, undated = 0, link_alt = -1;
     for (const GumboNode* item : select_all(doc.root(), alternatives[alt])) {
-      const GumboNode* link = select_first(item, rules.provider.link);
+      int this_link_alt = -1;
+      const GumboNode* link = select_first(item, rules.provider.link, &this_link_alt);
       const char* href = link ? attribute_of(link, "href") : nullptr;
       auto url = href ? resolve_url(page_url, href) : std::nullopt;
       ListedPublication pub;
@@ -99,6 +100,7 @@ ProviderPage parse_provider_page(const std::string& html, const std::string& pag
         continue;
       }
       if (!seen.insert(pub.file_id).second) continue;
+      link_alt = std::max(link_alt, this_link_alt);
       pub.url = *url;
       const GumboNode* nonvisual = select_first(link, rules.provider.nonvisual);
       pub.kind_title = canonical_publication_text(text_without(link, rules.provider.nonvisual));
@@ -126,6 +128,7 @@ ProviderPage parse_provider_page(const std::string& html, const std::string& pag
     if (!page.publications.empty()) {
       page.publication_alternative = static_cast<int>(alt);
       page.events_without_file = without_file;
+      page.link_alternative = link_alt;
       page.undated = undated;
     }
   }

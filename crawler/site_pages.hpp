@@ -42,6 +42,7 @@ struct ProviderPage {
   // read means the markup no longer matches the rules.
   int file_links = 0;
   int publication_alternative = -1;  // which [provider] publication selector found them (-1: none)
+  int link_alternative = -1;         // the furthest [provider] link selector any publication needed
   int events_without_file = 0;       // publication elements with no file link (ignored)
   int undated = 0;                   // publications whose date no rule found
 };
