@@ -561,7 +561,8 @@ CrawlResult run_crawl(store::Store& store, const CrawlOptions& options) { return
 bool is_loopback_host(const std::string& host) {
   std::string h = to_lower_ascii(host);
   if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  return h == "localhost" || h == "::1" || h.rfind("127.", 0) == 0 ||
+  const bool ipv4_127 = h.rfind("127.", 0) == 0 && h.find_first_not_of("0123456789.") == std::string::npos;
+  return h == "localhost" || h == "::1" || ipv4_127 ||
          (h.size() > 10 && h.compare(h.size() - 10, 10, ".localhost") == 0);
 }
 
