@@ -302,7 +302,7 @@ struct TestSite::Impl {
     res.status = 200;
     res.set_content(body, type);
     record(host, req, 200, body.size());
-    if (host == "files" && type == "application/pdf") ++stats.pdf_bodies;
+    if (host == "files" && type == "application/pdf" && req.method != "HEAD") ++stats.pdf_bodies;
   }
 
   void send_plain(const std::string& host, const httplib::Request& req, httplib::Response& res, int status,
