@@ -117,8 +117,17 @@ CREATE TABLE http_cache (
   fetched_at    TEXT NOT NULL
 );
 )sql",
-    // The crawler's selector fallback chains: which selector of each chain in
-    // rules/site.toml matched, per run (JSON, see crawler/rule_usage.hpp).
+    // 2: Report v2 - the JTAI round and the focus compared across years; each
+    // finding's sub-heading and each case study's kind. Rows stored before
+    // stay NULL until `jtai reextract` rewrites them.
+    R"sql(
+ALTER TABLE extractions ADD COLUMN round TEXT;     -- id from rules/rounds.toml
+ALTER TABLE extractions ADD COLUMN focus TEXT;     -- canonical theme compared across years
+ALTER TABLE findings ADD COLUMN subheading TEXT;   -- per-agency or per-topic sub-heading in the letter
+ALTER TABLE findings ADD COLUMN kind TEXT;         -- case studies: highly effective practice | area for improvement | area for priority action
+)sql",
+    // 3: the crawler's selector fallback chains: which selector of each chain
+    // in rules/site.toml matched, per run (JSON, see crawler/rule_usage.hpp).
     R"sql(
 ALTER TABLE runs ADD COLUMN selectors TEXT NOT NULL DEFAULT '{}';
 )sql",

@@ -121,31 +121,40 @@ FileRow read_file_row(const Statement& st, int first = 0) {
   return f;
 }
 
-// A finding as stored: (section, position, title, text).
+// A finding as compared for "findings changed": (section, position, title, text).
 using FindingKey = std::tuple<std::string, int, std::string, std::string>;
 
-std::vector<FindingKey> findings_of(const extract::Report& report) {
-  std::vector<FindingKey> out;
-  auto add = [&](const char* section, const std::vector<std::string>& items) {
+// A finding as stored: its key plus the sub-heading (list items) or kind (case studies).
+struct FindingRow {
+  FindingKey key;
+  std::optional<std::string> subheading;
+  std::optional<std::string> kind;
+};
+
+std::vector<FindingRow> findings_of(const extract::Report& report) {
+  std::vector<FindingRow> out;
+  auto add = [&](const char* section, const std::vector<extract::Finding>& items) {
     int pos = 0;
-    for (const auto& text : items) out.emplace_back(section, ++pos, std::string(), text);
+    for (const auto& f : items) out.push_back({{section, ++pos, std::string(), f.text}, f.subheading, std::nullopt});
   };
   add("priority_action", report.priority_actions);
   add("improvement", report.improvements);
   add("strength", report.strengths);
   int pos = 0;
-  for (const auto& cs : report.case_studies) out.emplace_back("case_study", ++pos, cs.title, cs.text);
+  for (const auto& cs : report.case_studies)
+    out.push_back({{"case_study", ++pos, cs.title, cs.text}, std::nullopt, cs.kind});
   return out;
 }
 
 std::vector<FindingKey> stored_findings(Db& db, int64_t extraction_id) {
-  auto st = db.prepare(
+  auto& st = db.cached(
       "SELECT section, position, COALESCE(title, ''), text FROM findings WHERE extraction_id = ?1 "
       "ORDER BY section, position");
   st.bind(1, extraction_id);
   std::vector<FindingKey> out;
   while (st.step())
     out.emplace_back(st.column_text(0), static_cast<int>(st.column_int(1)), st.column_text(2), st.column_text(3));
+  st.reset();
   return out;
 }
 
@@ -155,10 +164,12 @@ struct CurrentExtraction {
 };
 
 std::optional<CurrentExtraction> current_extraction(Db& db, int64_t publication_id) {
-  auto st = db.prepare("SELECT id, kind FROM extractions WHERE publication_id = ?1 AND is_current = 1");
+  auto& st = db.cached("SELECT id, kind FROM extractions WHERE publication_id = ?1 AND is_current = 1");
   st.bind(1, publication_id);
   if (!st.step()) return std::nullopt;
-  return CurrentExtraction{st.column_int(0), st.column_text(1)};
+  CurrentExtraction current{st.column_int(0), st.column_text(1)};
+  st.reset();
+  return current;
 }
 
 bool process_alive(int64_t pid) {
@@ -365,7 +376,7 @@ bool Store::file_path_taken(const std::string& path, int64_t publication_id) {
 
 void Store::save_layout(const std::string& sha256, int layout_version, const std::string& data) {
   Transaction tx(db_);
-  auto st = db_.prepare(
+  auto& st = db_.cached(
       "INSERT INTO layouts (sha256, layout_version, data, created_at) VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT (sha256, layout_version) DO UPDATE SET data = excluded.data, created_at = excluded.created_at");
   st.bind(1, sha256).bind(2, layout_version).bind_blob(3, data).bind(4, timestamp_now());
@@ -374,10 +385,12 @@ void Store::save_layout(const std::string& sha256, int layout_version, const std
 }
 
 std::optional<std::string> Store::load_layout(const std::string& sha256, int layout_version) {
-  auto st = db_.prepare("SELECT data FROM layouts WHERE sha256 = ?1 AND layout_version = ?2");
+  auto& st = db_.cached("SELECT data FROM layouts WHERE sha256 = ?1 AND layout_version = ?2");
   st.bind(1, sha256).bind(2, layout_version);
   if (!st.step()) return std::nullopt;
-  return st.column_blob(0);
+  std::string data = st.column_blob(0);
+  st.reset();
+  return data;
 }
 
 // ---- extractions ---------------------------------------------------------------
@@ -395,25 +408,27 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
     saved.findings_changed = true;
   } else {
     auto before = stored_findings(db_, previous->id);
-    auto after = findings;
+    std::vector<FindingKey> after;
+    for (const auto& f : findings) after.push_back(f.key);
     std::sort(after.begin(), after.end());
     saved.findings_changed = previous->kind != kind || before != after;
   }
 
   // One row per (publication, rules version): the same rules version run again replaces its own row.
-  auto del = db_.prepare("DELETE FROM extractions WHERE publication_id = ?1 AND rules_version = ?2");
+  auto& del = db_.cached("DELETE FROM extractions WHERE publication_id = ?1 AND rules_version = ?2");
   del.bind(1, publication_id).bind(2, report.rules_version);
   del.run();
-  auto clear = db_.prepare("UPDATE extractions SET is_current = 0 WHERE publication_id = ?1 AND is_current = 1");
+  auto& clear = db_.cached("UPDATE extractions SET is_current = 0 WHERE publication_id = ?1 AND is_current = 1");
   clear.bind(1, publication_id);
   clear.run();
 
-  nlohmann::json warnings = report.warnings;
-  auto st = db_.prepare(
+  auto warnings = nlohmann::ordered_json::array();
+  for (const auto& w : report.warnings) warnings.push_back(extract::to_json(w));
+  auto& st = db_.cached(
       "INSERT INTO extractions (publication_id, sha256, rules_version, extracted_at, is_current, kind, reason, "
       "letter_date, inspection_start, inspection_end, theme, theme_phrase, deep_dive, headline_findings, "
-      "no_priority_actions, warnings, report_json) "
-      "VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+      "no_priority_actions, warnings, report_json, round, focus) "
+      "VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
   st.bind(1, publication_id).bind(2, sha256).bind(3, report.rules_version).bind(4, timestamp_now()).bind(5, kind);
   if (is_jtai)
     st.bind_null(6);
@@ -423,17 +438,21 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
   st.bind(10, report.theme).bind(11, report.theme_phrase).bind(12, report.deep_dive);
   st.bind(13, report.headline_findings).bind(14, report.no_priority_actions ? 1 : 0);
   st.bind(15, warnings.dump()).bind(16, extract::to_json(report).dump());
+  st.bind(17, report.round).bind(18, report.focus);
   st.run();
   saved.extraction_id = db_.last_insert_rowid();
 
-  auto ins = db_.prepare("INSERT INTO findings (extraction_id, section, position, title, text) VALUES (?1, ?2, ?3, ?4, ?5)");
-  for (const auto& [section, position, title, text] : findings) {
+  auto& ins = db_.cached(
+      "INSERT INTO findings (extraction_id, section, position, title, text, subheading, kind) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (const auto& f : findings) {
+    const auto& [section, position, title, text] = f.key;
     ins.bind(1, saved.extraction_id).bind(2, section).bind(3, position);
     if (section == "case_study")
       ins.bind(4, title);
     else
       ins.bind_null(4);
-    ins.bind(5, text);
+    ins.bind(5, text).bind(6, f.subheading).bind(7, f.kind);
     ins.run();
   }
   tx.commit();
@@ -491,13 +510,15 @@ std::optional<std::string> Store::current_rules_version(int64_t publication_id) 
 }
 
 namespace {
-std::vector<StoredLetter> query_letters(Db& db, const std::string& extra_where) {
+std::vector<StoredLetter> query_letters(Db& db, const std::string& extra_where,
+                                        const std::optional<std::string>& param = std::nullopt) {
   std::string sql = "SELECT p.id, p.urn, p.file_id, p.url, p.kind, p.title, p.published_on, p.first_seen, "
                     "p.last_seen, p.gone_since, f.publication_id, f.path, f.sha256, f.size, f.fetched_at, "
                     "COALESCE(a.name, '') FROM publications p JOIN files f ON f.publication_id = p.id "
                     "LEFT JOIN authorities a ON a.urn = p.urn WHERE p.kind = 'jtai'" +
                     extra_where + " ORDER BY p.urn, p.published_on, p.id";
   auto st = db.prepare(sql);
+  if (param) st.bind(1, *param);
   std::vector<StoredLetter> out;
   while (st.step()) {
     StoredLetter l;
@@ -511,6 +532,30 @@ std::vector<StoredLetter> query_letters(Db& db, const std::string& extra_where) 
 }  // namespace
 
 std::vector<StoredLetter> Store::stored_letters() { return query_letters(db_, ""); }
+
+std::vector<StoredLetter> Store::letters_outdated_for(const std::string& rules_version) {
+  return query_letters(db_,
+                       " AND NOT EXISTS (SELECT 1 FROM extractions e WHERE e.publication_id = p.id AND "
+                       "e.is_current = 1 AND e.rules_version = ?1)",
+                       rules_version);
+}
+
+int Store::count_stored_letters() {
+  auto st = db_.prepare("SELECT COUNT(*) FROM publications p JOIN files f ON f.publication_id = p.id WHERE p.kind = 'jtai'");
+  st.step();
+  return static_cast<int>(st.column_int(0));
+}
+
+std::optional<CurrentRecord> Store::current_record(int64_t publication_id) {
+  auto& st = db_.cached(
+      "SELECT rules_version, kind, COALESCE(reason, ''), report_json FROM extractions "
+      "WHERE publication_id = ?1 AND is_current = 1");
+  st.bind(1, publication_id);
+  if (!st.step()) return std::nullopt;
+  CurrentRecord r{st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3)};
+  st.reset();
+  return r;
+}
 
 std::vector<StoredLetter> Store::letters_without_current_extraction() {
   return query_letters(db_,
