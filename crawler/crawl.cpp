@@ -528,7 +528,7 @@ CrawlResult Crawl::run() {
     // Stop at once: no more requests to that host (the client refuses them) and none elsewhere.
     progress_->log(e.what());
     progress_->log(kRefusedMessage);
-    result_.messages.insert(result_.messages.begin(), kRefusedMessage);
+    result_.messages.insert(result_.messages.begin(), {kRefusedMessage, std::string("refused: ") + e.what()});
     ++result_.counts.errors;
     status = store::RunStatus::failed;
   } catch (const Error& e) {
