@@ -911,3 +911,34 @@ TEST_CASE("`jtai check-site`: exit 0 on the normal layout, 4 naming the selector
   CHECK(refused.exit_code == 1);
   CHECK(refused.out.find("see README: being blocked") != std::string::npos);
 }
+
+TEST_CASE("`jtai refresh` stops before changing anything when the provider rules find nothing") {
+  Site s(2);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+  std::string jtai = "'";  // built step by step: GCC 12 -Wrestrict misfires on "'" + string
+  jtai += test::jtai_binary().string() + "' --rules '" + test::rules_dir().string() + "' refresh --data '" +
+          data.string() + "' --site " + s->site_url() + " --delay 0.01";
+  auto first = test::run_command(jtai);
+  REQUIRE(first.exit_code == 0);
+  const Snapshot baseline = snapshot(data);
+  auto exported = [&] {  // every exported file with its modification time
+    std::map<std::string, fs::file_time_type> files;
+    for (const auto& e : fs::recursive_directory_iterator(data / "exports"))
+      if (e.is_regular_file()) files[e.path().string()] = e.last_write_time();
+    return files;
+  };
+  const auto exports_before = exported();
+  REQUIRE_FALSE(exports_before.empty());
+
+  s->set_fault("layout", true);
+  auto changed = test::run_command(jtai);
+  s->set_fault("layout", false);
+  CHECK(changed.exit_code == 1);
+  CHECK(changed.err.find("provider rules found no publication") != std::string::npos);
+  CHECK(changed.out.find("nothing was re-extracted or exported") != std::string::npos);
+  check_nothing_lost(data, baseline);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE gone_since IS NOT NULL") == 0);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM authorities WHERE last_seen >= (SELECT MAX(started_at) FROM runs)") == 0);
+  CHECK(exported() == exports_before);  // exports/latest and the dated export untouched
+}
