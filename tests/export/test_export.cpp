@@ -88,8 +88,11 @@ TEST_CASE("CSV fields follow RFC 4180") {
   CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
   CHECK(csv_field("two\nlines") == "\"two\nlines\"");
   CHECK(exporter::csv_record({"a", "b,c"}) == "a,\"b,c\"\r\n");
-  exporter::Table t{"t", {{"h1"}, {"h2"}}, {{"=x", "y"}}};
-  CHECK(exporter::to_csv(t) == std::string(exporter::kUtf8Bom) + "h1,h2\r\n'=x,y\r\n");
+  exporter::TableSpec t;
+  t.columns.resize(2);
+  t.columns[0].header = "h1";
+  t.columns[1].header = "h2";
+  CHECK(exporter::to_csv(t, {{"=x", "y"}}) == std::string(exporter::kUtf8Bom) + "h1,h2\r\n'=x,y\r\n");
 }
 
 TEST_CASE("HTML escaping and control characters") {
