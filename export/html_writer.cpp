@@ -229,7 +229,7 @@ void HtmlWriter::finish(const ExportContext& ctx, const std::vector<std::string>
        "<th class=\"narrow-hide\" data-key=\"region\"><button type=\"button\">Region</button></th>"
        "<th data-key=\"date\"><button type=\"button\">Latest letter</button></th>"
        "<th data-key=\"focus\"><button type=\"button\">Latest focus</button></th>"
-       "<th class=\"narrow-hide\" data-key=\"count\"><button type=\"button\">JTAIs</button></th>"
+       "<th class=\"narrow-hide\" data-key=\"count\"><button type=\"button\">JTAIs shown</button></th>"
        "<th data-key=\"hits\"><button type=\"button\">Matching findings</button></th></tr></thead>\n<tbody></tbody></table></div>\n"
        "<p><button type=\"button\" id=\"more\" hidden>Show more authorities</button></p>\n</section>\n";
 
@@ -315,7 +315,7 @@ var J=window.JTAI, ins=J.inspections||[], parts={}, waiting={};
 var SECTIONS=[['priority_action','Areas for priority action','priority action'],['improvement','Areas for improvement','improvement'],
   ['strength','Strengths','strength'],['case_study','Practice and case studies','case study']];
 var PALETTE=['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf','#393b79','#ad494a','#637939','#843c39'];
-var PAGE=100, shown=PAGE, results=[], groups=[], open={}, sortKey=null, sortAsc=true;
+var PAGE=100, pending=0, shown=PAGE, results=[], groups=[], open={}, sortKey=null, sortAsc=true;
 function $(id){return document.getElementById(id);}
 function el(tag,attrs,kids){var e=document.createElement(tag);if(attrs)Object.keys(attrs).forEach(function(k){
   if(k==='text')e.textContent=attrs[k];else if(k==='cls')e.className=attrs[k];else e.setAttribute(k,attrs[k]);});
@@ -346,7 +346,7 @@ function distinct(f){var seen={},out=[];ins.forEach(function(r){var v=f(r);if(v&
 function apply(){
   var ws=words(),sec=$('f-section').value,ag=$('f-agency').value,fo=$('f-focus').value,ro=$('f-round').value,rg=$('f-region').value;
   var needText=ws.length>0||!!sec||!!ag;
-  if(needText&&!allLoaded()){loadAll(apply);return;}
+  if(needText&&!allLoaded()){J.ready=false;loadAll(apply);return;}
   results=[];var hits=0;
   ins.forEach(function(r){
     if(fo&&r.f!==fo)return;if(ro&&r.r!==ro)return;if(rg&&r.rg!==rg)return;
@@ -363,7 +363,7 @@ function apply(){
   sortGroups();
   var total=distinct(function(r){return String(r.u);}).length;
   $('match-count').textContent=groups.length+' of '+total+' authorities'+(needText?' · '+hits+' matching finding'+(hits===1?'':'s'):'');
-  shown=Math.max(PAGE,shown);render();chart();}
+  shown=Math.max(PAGE,shown);render();chart();J.ready=pending<=0;}
 function sortGroups(){if(!sortKey)return;var key={name:function(g){return g.last.a.toLowerCase();},region:function(g){return g.last.rg;},
   date:function(g){return g.last.s;},focus:function(g){return g.last.f;},count:function(g){return g.items.length;},hits:function(g){return g.hits;}}[sortKey];
   var idx=groups.map(function(g,i){return {g:g,i:i,k:key(g)};});
@@ -398,7 +398,8 @@ function detail(x,ws){var r=x.r,p=parts[r.part][r.k],hit={};(x.h||[]).forEach(fu
     p.w.forEach(function(w){ul.appendChild(el('li',{text:w}));});wbox.appendChild(ul);box.appendChild(wbox);}
   if(r.url)box.appendChild(el('p',{},[el('a',{href:r.url,text:'The letter (PDF)'})]));
   return box;}
-function render(){var body=$('authority-table').tBodies[0],ws=words();body.textContent='';
+// J.ready: no search pending and every opened inspection drawn (the tests wait for it).
+function render(){var body=$('authority-table').tBodies[0],ws=words();body.textContent='';pending=0;
   groups.slice(0,shown).forEach(function(g){var r=g.last,isOpen=!!open[g.u];
     var tr=el('tr',{cls:'authority','data-urn':String(g.u),id:'urn-'+g.u});
     tr.appendChild(el('td',{},[el('span',{cls:'name',text:r.a}),el('div',{cls:'codes',text:r.c})]));
@@ -413,9 +414,10 @@ function render(){var body=$('authority-table').tBodies[0],ws=words();body.textC
     body.appendChild(tr);
     if(isOpen){var td=el('td',{colspan:'6'}),dtr=el('tr',{cls:'detail','data-urn':String(g.u)},[td]);body.appendChild(dtr);
       var need={};g.items.forEach(function(x){need[x.r.part]=1;});var ps=Object.keys(need),left=ps.length;
-      td.appendChild(el('p',{cls:'meta',text:'Loading…'}));
+      td.appendChild(el('p',{cls:'meta',text:'Loading…'}));pending++;
       ps.forEach(function(n){loadPart(Number(n),function(){if(--left)return;td.textContent='';
-        g.items.slice().reverse().forEach(function(x){td.appendChild(detail(x,ws));});});});}});
+        g.items.slice().reverse().forEach(function(x){td.appendChild(detail(x,ws));});if(--pending<=0)J.ready=true;});});}});
+  if(pending)J.ready=false;
   $('more').hidden=groups.length<=shown;}
 function chart(){var mode=document.querySelector('input[name=chart-mode]:checked').value;
   var counts={},xs={},series={},max=1;
@@ -426,7 +428,7 @@ function chart(){var mode=document.querySelector('input[name=chart-mode]:checked
       keys=all.concat(keys.filter(function(k){return !/^\d{4}$/.test(k);}));}}
   var order=Object.keys(allSeries).sort(function(a,b){return allSeries[b]-allSeries[a]||(a<b?-1:1);});
   keys.forEach(function(k){var t=0;Object.keys(counts[k]||{}).forEach(function(s){t+=counts[k][s];});if(t>max)max=t;});
-  var NS='http://www.w3.org/2000/svg',bar=mode==='year'?34:46,gap=14,left=36,top=16,plotH=200,bottom=mode==='year'?28:90;
+  var NS='http://www.w3.org/2000/svg',bar=mode==='year'?34:46,gap=14,left=mode==='year'?36:110,top=16,plotH=200,bottom=mode==='year'?28:120;
   var width=left+keys.length*(bar+gap)+gap,height=top+plotH+bottom;
   function s(tag,a,txt){var e=document.createElementNS(NS,tag);Object.keys(a).forEach(function(k){e.setAttribute(k,a[k]);});if(txt!=null)e.textContent=txt;return e;}
   var svg=s('svg',{viewBox:'0 0 '+width+' '+height,width:width,height:height,role:'img','aria-label':'Inspections '+(mode==='year'?'by year and focus':'by region and focus')});
@@ -451,7 +453,7 @@ fill('f-region',distinct(function(r){return r.rg;}).map(function(v){return [v,v]
 fill('f-section',SECTIONS.map(function(s){return [s[0],s[2]];}));
 fill('f-agency',(J.agencies||[]).map(function(v){return [v,v];}));
 var timer=null;
-$('search').addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(function(){shown=PAGE;apply();},ins.length>2000?200:0);});
+$('search').addEventListener('input',function(){J.ready=false;clearTimeout(timer);timer=setTimeout(function(){shown=PAGE;apply();},ins.length>2000?200:0);});
 ['f-focus','f-round','f-region','f-section','f-agency'].forEach(function(id){$(id).addEventListener('change',function(){shown=PAGE;apply();});});
 Array.prototype.forEach.call(document.querySelectorAll('input[name=chart-mode]'),function(b){b.addEventListener('change',chart);});
 $('more').addEventListener('click',function(){shown+=PAGE;render();});

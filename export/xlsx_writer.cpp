@@ -307,7 +307,10 @@ void XlsxWriter::Impl::write_trends(const ExportContext& ctx) {
   lxw_row_t r = 0;
   // A cross-table: a title, a header row, one row per key, a total column.
   auto cross = [&](const std::string& title, const std::string& corner,
-                   const std::map<std::string, std::map<std::string, int>>& data, std::vector<std::string> cols) {
+                   const std::map<std::string, std::map<std::string, int>>& data, std::vector<std::string> cols,
+                   std::vector<std::string> row_order = {}) {
+    if (row_order.empty())
+      for (const auto& [key, counts] : data) row_order.push_back(key);
     cells->text(ws, r++, 0, title, formats->title);
     worksheet_set_row(ws, r, 30, nullptr);
     cells->text(ws, r, 0, corner, formats->header);
@@ -316,7 +319,10 @@ void XlsxWriter::Impl::write_trends(const ExportContext& ctx) {
     ++r;
     std::map<std::string, int> column_totals;
     int grand = 0;
-    for (const auto& [key, counts] : data) {
+    for (const auto& key : row_order) {
+      auto found = data.find(key);
+      if (found == data.end()) continue;
+      const auto& counts = found->second;
       cells->text(ws, r, 0, key, formats->wrap);
       int total = 0;
       for (size_t c = 0; c < cols.size(); ++c) {
@@ -342,8 +348,10 @@ void XlsxWriter::Impl::write_trends(const ExportContext& ctx) {
     for (const auto& [agency, n] : by_agency) agencies.insert(agency);
   cross("Inspections by focus and year (of the fieldwork, else the letter)", "focus", t.focus_by_year,
         {years.begin(), years.end()});
+  std::vector<std::string> section_rows;
+  for (const char* s : kSections) section_rows.push_back(section_label(s));
   cross("Findings by section and agency (the subheading's agency, else each agency the text names)", "section",
-        t.section_by_agency, {agencies.begin(), agencies.end()});
+        t.section_by_agency, {agencies.begin(), agencies.end()}, section_rows);
   std::map<std::string, std::map<std::string, int>> regions = t.region_by_section;
   for (const auto& [region, n] : t.region_inspections) regions[region]["inspections"] = n;
   std::vector<std::string> region_cols = {"inspections"};
