@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "common/error.hpp"
+#include "export/report_view.hpp"
 #include "store/db.hpp"
 
 namespace jtai::exporter {
@@ -191,7 +192,7 @@ void Dataset::for_each(const std::function<void(const Inspection&)>& visit) {
       continue;
     }
     if (!in.report.warnings.empty())
-      info_.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "warnings", in.report.warnings});
+      info_.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "warnings", warning_lines(in.report)});
     if (!in.in_authority_table)
       info_.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "unknown_authority",
                               {"URN " + std::to_string(in.urn) + " is not in rules/authority_table.toml: no codes"}});

@@ -190,7 +190,8 @@ class StreamSheet {
     if (!ws_) throw Error("cannot add the sheet " + name);
     sheets_.push_back(ws_);
     row_ = 0;
-    links_ = 0;
+    // links_ carries over: a table's continuation sheets share its 65,530 links, so the links
+    // libxlsxwriter keeps in memory (about 2 KB each while the workbook closes) stay bounded.
     worksheet_set_row(ws_, 0, 30, nullptr);  // two lines: headers wrap
     for (size_t c = 0; c < spec_.columns.size(); ++c) {
       const Column& col = spec_.columns[c];
@@ -414,7 +415,8 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
                  " (same columns, the header repeated). The CSV files hold every row in one file.");
   pair("links written as text",
        stats.plain_links
-           ? with_commas(stats.plain_links) + " link(s) are plain text: Excel allows 65,530 hyperlinks per sheet"
+           ? with_commas(stats.plain_links) + " link(s) are plain text: Excel allows 65,530 hyperlinks per sheet "
+                                               "(a table's continuation sheets share its 65,530)"
            : std::string("none (Excel allows 65,530 hyperlinks per sheet)"));
   if (ctx.previous_export)
     pair("changed since last export", "compared with the export of " + *ctx.previous_export + ": " +

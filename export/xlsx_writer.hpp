@@ -6,7 +6,7 @@
 //
 // Every text cell is written with worksheet_write_string, which never makes a
 // formula; dates are real Excel dates; links are hyperlinks up to Excel's
-// 65,530 per sheet, plain text after that. The workbook's creation time comes
+// 65,530 per sheet (shared by a table's continuation sheets), plain text after that. The workbook's creation time comes
 // from the data (DatasetInfo::data_as_of), not the clock, so an unchanged
 // store gives a byte-identical file.
 #include <filesystem>

@@ -186,6 +186,7 @@ def names(dt):
 
 
 def open_row(dt, urn):
+    settle(dt)
     dt.js(f"document.querySelector('tr.authority[data-urn=\"{urn}\"] button.open').click(); true")
     for _ in range(100):
         if dt.js(f"!!document.querySelector('tr.detail[data-urn=\"{urn}\"] .inspection')"):
