@@ -193,6 +193,8 @@ void Dataset::for_each(const std::function<void(const Inspection&)>& visit) {
     }
     if (!in.report.warnings.empty())
       info_.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "warnings", warning_lines(in.report)});
+    if (!in.report.overrides.empty())
+      info_.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "overrides", override_lines(in.report)});
     if (!in.in_authority_table)
       info_.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "unknown_authority",
                               {"URN " + std::to_string(in.urn) + " is not in rules/authority_table.toml: no codes"}});

@@ -36,5 +36,7 @@ std::vector<int> section_counts(const extract::Report& report);
 
 // Warnings as "code: message" lines.
 std::vector<std::string> warning_lines(const extract::Report& report);
+// Applied overrides as "rule: reason" lines.
+std::vector<std::string> override_lines(const extract::Report& report);
 
 }  // namespace jtai::exporter

@@ -157,7 +157,7 @@ const TableSpec& issues_spec() {
                                   {"local authority", CellType::text, 22, true, "The local authority."},
                                   {"letter date", CellType::date, 12, false, "The letter's date, when known."},
                                   {"problem", CellType::text, 16, false,
-                                   "error, not_jtai, quarantined, warnings, override, not_extracted, not_downloaded or unknown_authority."},
+                                   "error, not_jtai, quarantined, warnings, overrides, not_extracted, not_downloaded or unknown_authority."},
                                   {"details", CellType::text, 70, true, "The reason, the warnings (code: message) or the override applied."},
                                   {"link to the PDF", CellType::url, 45, false, "The letter on the Ofsted site."},
                               }};

@@ -413,9 +413,16 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
            ? std::string("none: every table fits Excel's 1,048,576 rows per sheet")
            : "Excel allows 1,048,576 rows per sheet: the table continues on " + join(stats.continued, ", ") +
                  " (same columns, the header repeated). The CSV files hold every row in one file.");
+  // The issue table below is written after this line: count its links past the limit now.
+  int plain_links = stats.plain_links, issue_links = 0;
+  for (const auto& issue : info.issues)
+    if (!issue.url.empty() && issue.url.size() <= 2079) {
+      if (issue_links < options.link_limit) ++issue_links;
+      else ++plain_links;
+    }
   pair("links written as text",
-       stats.plain_links
-           ? with_commas(stats.plain_links) + " link(s) are plain text: Excel allows 65,530 hyperlinks per sheet "
+       plain_links
+           ? with_commas(plain_links) + " link(s) are plain text: Excel allows 65,530 hyperlinks per sheet "
                                                "(a table's continuation sheets share its 65,530)"
            : std::string("none (Excel allows 65,530 hyperlinks per sheet)"));
   if (ctx.previous_export)

@@ -117,6 +117,15 @@ CREATE TABLE http_cache (
   fetched_at    TEXT NOT NULL
 );
 )sql",
+    // 2: Report v2 - the JTAI round and the focus compared across years; each
+    // finding's sub-heading and each case study's kind. Rows stored before
+    // stay NULL until `jtai reextract` rewrites them.
+    R"sql(
+ALTER TABLE extractions ADD COLUMN round TEXT;     -- id from rules/rounds.toml
+ALTER TABLE extractions ADD COLUMN focus TEXT;     -- canonical theme compared across years
+ALTER TABLE findings ADD COLUMN subheading TEXT;   -- per-agency or per-topic sub-heading in the letter
+ALTER TABLE findings ADD COLUMN kind TEXT;         -- case studies: highly effective practice | area for improvement | area for priority action
+)sql",
 };
 
 }  // namespace

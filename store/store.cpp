@@ -120,20 +120,28 @@ FileRow read_file_row(const Statement& st, int first = 0) {
   return f;
 }
 
-// A finding as stored: (section, position, title, text).
+// A finding as compared for "findings changed": (section, position, title, text).
 using FindingKey = std::tuple<std::string, int, std::string, std::string>;
 
-std::vector<FindingKey> findings_of(const extract::Report& report) {
-  std::vector<FindingKey> out;
-  auto add = [&](const char* section, const std::vector<std::string>& items) {
+// A finding as stored: its key plus the sub-heading (list items) or kind (case studies).
+struct FindingRow {
+  FindingKey key;
+  std::optional<std::string> subheading;
+  std::optional<std::string> kind;
+};
+
+std::vector<FindingRow> findings_of(const extract::Report& report) {
+  std::vector<FindingRow> out;
+  auto add = [&](const char* section, const std::vector<extract::Finding>& items) {
     int pos = 0;
-    for (const auto& text : items) out.emplace_back(section, ++pos, std::string(), text);
+    for (const auto& f : items) out.push_back({{section, ++pos, std::string(), f.text}, f.subheading, std::nullopt});
   };
   add("priority_action", report.priority_actions);
   add("improvement", report.improvements);
   add("strength", report.strengths);
   int pos = 0;
-  for (const auto& cs : report.case_studies) out.emplace_back("case_study", ++pos, cs.title, cs.text);
+  for (const auto& cs : report.case_studies)
+    out.push_back({{"case_study", ++pos, cs.title, cs.text}, std::nullopt, cs.kind});
   return out;
 }
 
@@ -388,7 +396,8 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
     saved.findings_changed = true;
   } else {
     auto before = stored_findings(db_, previous->id);
-    auto after = findings;
+    std::vector<FindingKey> after;
+    for (const auto& f : findings) after.push_back(f.key);
     std::sort(after.begin(), after.end());
     saved.findings_changed = previous->kind != kind || before != after;
   }
@@ -401,12 +410,13 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
   clear.bind(1, publication_id);
   clear.run();
 
-  nlohmann::json warnings = report.warnings;
+  auto warnings = nlohmann::ordered_json::array();
+  for (const auto& w : report.warnings) warnings.push_back(extract::to_json(w));
   auto st = db_.prepare(
       "INSERT INTO extractions (publication_id, sha256, rules_version, extracted_at, is_current, kind, reason, "
       "letter_date, inspection_start, inspection_end, theme, theme_phrase, deep_dive, headline_findings, "
-      "no_priority_actions, warnings, report_json) "
-      "VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+      "no_priority_actions, warnings, report_json, round, focus) "
+      "VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
   st.bind(1, publication_id).bind(2, sha256).bind(3, report.rules_version).bind(4, timestamp_now()).bind(5, kind);
   if (is_jtai)
     st.bind_null(6);
@@ -416,17 +426,21 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
   st.bind(10, report.theme).bind(11, report.theme_phrase).bind(12, report.deep_dive);
   st.bind(13, report.headline_findings).bind(14, report.no_priority_actions ? 1 : 0);
   st.bind(15, warnings.dump()).bind(16, extract::to_json(report).dump());
+  st.bind(17, report.round).bind(18, report.focus);
   st.run();
   saved.extraction_id = db_.last_insert_rowid();
 
-  auto ins = db_.prepare("INSERT INTO findings (extraction_id, section, position, title, text) VALUES (?1, ?2, ?3, ?4, ?5)");
-  for (const auto& [section, position, title, text] : findings) {
+  auto ins = db_.prepare(
+      "INSERT INTO findings (extraction_id, section, position, title, text, subheading, kind) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (const auto& f : findings) {
+    const auto& [section, position, title, text] = f.key;
     ins.bind(1, saved.extraction_id).bind(2, section).bind(3, position);
     if (section == "case_study")
       ins.bind(4, title);
     else
       ins.bind_null(4);
-    ins.bind(5, text);
+    ins.bind(5, text).bind(6, f.subheading).bind(7, f.kind);
     ins.run();
   }
   tx.commit();

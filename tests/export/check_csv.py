@@ -58,6 +58,7 @@ def main(export_dir):
             check(row[col["publication date"]] == w["published"], f"publication date of {w['name']}")
             check(row[col["theme"]] == w["theme"], f"theme of {w['name']}")
             check(row[col["focus"]] == (w["focus"] or ""), f"focus of {w['name']}")
+            check(row[col["round"]] == (w["round"] or ""), f"round of {w['name']}")
             check(row[col["region name"]] == (w["region_name"] or ""), f"region name of {w['name']}")
             check(row[col["priority actions status"]] == w["status"], f"priority actions status of {w['name']}")
             counts = [row[col[h]] for h in ("priority actions (n)", "improvements (n)", "strengths (n)", "case studies (n)")]
@@ -102,6 +103,17 @@ def main(export_dir):
             ["priority action", "improvement", "strength", "case study"].index(r[col["section"]])] += 1
     for w in E.INSPECTIONS:
         check(counted.get(w["url"], [0, 0, 0, 0]) == w["counts"], f"findings rows of {w['name']}: {counted.get(w['url'])}")
+
+    seen = 0
+    for r in rows[1:]:
+        file_id = r[col["link to the PDF"]].rsplit("/", 1)[1][:-4]
+        want = E.AGENCY_ITEMS.get((file_id, r[col["section"]], r[col["item number"]]), ("", "", ""))
+        got = (r[col["subheading"]], r[col["agency"]], r[col["agencies"]])
+        check(got == want, f"subheading/agency/agencies of {file_id} {r[col['section']]} {r[col['item number']]}: {got}")
+        seen += want != ("", "", "")
+    check(seen == len(E.AGENCY_ITEMS), f"{seen} rows with agencies")
+    study = [r for r in rows[1:] if r[col["section"]] == "case study"][0]
+    check(study[col["case study kind"]] == "highly effective practice", f"case study kind {study[col['case study kind']]!r}")
 
     changes = read(os.path.join(export_dir, "changes.csv"))
     check(changes[0] == E.CHANGES_HEADERS, f"changes.csv header {changes[0]}")

@@ -187,7 +187,8 @@ def names(dt):
 
 def open_row(dt, urn):
     settle(dt)
-    dt.js(f"document.querySelector('tr.authority[data-urn=\"{urn}\"] button.open').click(); true")
+    dt.js(f"var b=document.querySelector('tr.authority[data-urn=\"{urn}\"] button.open');"
+          "if(b.getAttribute('aria-expanded')!=='true')b.click(); true")
     for _ in range(100):
         if dt.js(f"!!document.querySelector('tr.detail[data-urn=\"{urn}\"] .inspection')"):
             return
@@ -286,7 +287,22 @@ def main(index, shots, work):
         check(names(dt) == ["Barnsley"], f"section filter: {names(dt)}")
         select(dt, "f-section", "")
         check(dt.js("document.getElementById('f-round').options.length") >= 1, "no round filter")
-        check(dt.js("document.getElementById('f-agency').options.length") >= 1, "no agency filter")
+        agencies = dt.js("Array.from(document.getElementById('f-agency').options).map(o => o.value)")
+        check(agencies == ["", "children's social care", "health", "police"], f"agency options {agencies}")
+        select(dt, "f-round", "2018-domestic-abuse")
+        check(names(dt) == ["Norfolk"], f"round filter: {names(dt)}")
+        select(dt, "f-round", "")
+        select(dt, "f-agency", "health")
+        check(names(dt) == ["Barnsley"], f"agency filter: {names(dt)}")
+        check(dt.js(COUNT) == "1 of 3 authorities · 2 matching findings", f"agency health: {dt.js(COUNT)!r}")
+        select(dt, "f-section", "improvement")
+        check(dt.js(COUNT) == "1 of 3 authorities · 1 matching finding", f"health improvements: {dt.js(COUNT)!r}")
+        open_row(dt, 80426)
+        tags = dt.js("Array.from(document.querySelectorAll('#authority-table li.hit .tag')).map(t => t.textContent)")
+        check(tags == ["Health", "agency: health"], f"the marked finding's tags {tags}")
+        dt.screenshot(os.path.join(shots, "export_filters.png"))
+        select(dt, "f-section", "")
+        select(dt, "f-agency", "")
 
         # The chart switches to regions.
         dt.js("document.querySelector('input[name=chart-mode][value=region]').click(); true")

@@ -75,7 +75,7 @@ def main(xlsx, work):
     for t in E.FORMULA_TEXTS:
         check(t in texts, f"LibreOffice did not keep {t!r} as text")
     about = "\n".join(",".join(row) for row in rows("about"))
-    check("Known extraction issues (5)" in about and E.SITE in about, "about sheet")
+    check("Known extraction issues (6)" in about and E.SITE in about, "about sheet")
     trends = rows("trends")
     check(any(r[:1] == ["neglect"] for r in trends), "LibreOffice reads no neglect row in trends")
     strength = next(r for r in trends if r[:1] == ["strength"])

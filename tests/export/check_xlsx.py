@@ -60,6 +60,7 @@ def check_inspection_sheet(ws, want):
               f"hyperlink of {w['name']}: {link.hyperlink and link.hyperlink.target!r}")
         check(cell("theme").value == w["theme"], f"theme of {w['name']}")
         check(cell("focus").value == w["focus"], f"focus of {w['name']}: {cell('focus').value!r}")
+        check(cell("round").value == w["round"], f"round of {w['name']}: {cell('round').value!r}")
         check(cell("region name").value == w["region_name"], f"region name of {w['name']}")
         check(cell("priority actions status").value == w["status"], f"status of {w['name']}")
         counts = [cell(h).value for h in ("priority actions (n)", "improvements (n)", "strengths (n)", "case studies (n)")]
@@ -108,6 +109,11 @@ def check_trends(ws):
     check(strengths[0] == "strength", f"trends section rows: {strengths}")
     sec_head = [c.value for c in ws[section]]
     check(strengths[sec_head.index("total")] == 8, f"strengths by agency total {strengths}")
+    improvements = [c.value for c in ws[find_row(ws, "improvement")]]
+    check(improvements[sec_head.index("health")] == 1 and improvements[sec_head.index("children's social care")] == 1
+          and improvements[sec_head.index("(none named)")] == 4, f"improvements by agency {improvements}")
+    pa = [c.value for c in ws[find_row(ws, "priority action")]]
+    check(pa[sec_head.index("police")] == 1 and pa[sec_head.index("health")] == 1, f"priority actions by agency {pa}")
     region = find_row(ws, "region")
     reg_head = [c.value for c in ws[region]]
     yh = [c.value for c in ws[find_row(ws, "Yorkshire and the Humber")]]
@@ -187,9 +193,10 @@ def main(path):
 
     about = wb["about"]
     text = "\n".join(str(c.value) for row in about.iter_rows() for c in row if c.value is not None)
-    for needle in (E.SITE, "rules-test-1", "Known extraction issues (5)", "export date", "2026-01-05",
+    for needle in (E.SITE, "rules-test-1", "Known extraction issues (6)", "export date", "2026-01-05",
                    "inspections in this export", "cells truncated", "Norfolk", "Isle of Wight",
-                   "Nowhere & Elsewhere Council", "the PDF is encrypted", "no fieldwork dates found", "not_jtai"):
+                   "Nowhere & Elsewhere Council", "the PDF is encrypted", "no_fieldwork_dates: no fieldwork dates found", "not_jtai",
+                   "authorities/80418-norfolk.toml:4 pin letter_date: the letter's date line is unreadable"):
         check(needle in text, f"about sheet lacks {needle!r}")
     linked = {c.hyperlink.target for row in about.iter_rows() for c in row if c.hyperlink}
     check(set(E.ISSUE_URLS) <= linked, f"about sheet links {linked}")

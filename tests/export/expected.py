@@ -39,13 +39,13 @@ def url(file_id):
 INSPECTIONS = [
     {"urn": 80426, "la": "370", "region": "YH", "region_name": "Yorkshire and the Humber", "ltla": "E08000016", "name": "Barnsley",
      "start": "2017-05-22", "end": "2017-05-26", "letter": "2017-07-10", "published": "2017-07-20",
-     "theme": "neglect", "focus": "neglect", "status": "has items", "counts": [1, 2, 3, 0],
+     "theme": "neglect", "focus": "neglect", "round": "2016-neglect", "status": "has items", "counts": [1, 2, 3, 0],
      "url": url("1001"),
      "priority": "Improve the quality of assessments.",
      "strengths": "Strong leadership.\nGood use of the neglect toolkit.\nSchools engage well."},
     {"urn": 80426, "la": "370", "region": "YH", "region_name": "Yorkshire and the Humber", "ltla": "E08000016", "name": "Barnsley",
      "start": "2022-05-23", "end": "2022-05-27", "letter": "2022-07-12", "published": "2022-08-01",
-     "theme": "identification of initial need and risk", "focus": "identification of initial need and risk",
+     "theme": "identification of initial need and risk", "focus": "identification of initial need and risk", "round": "2022-front-door",
      "status": "has items", "counts": [2, 3, 3, 1], "url": url("1002"),
      "headline": HTML_HEADLINE,
      "priority": FORMULA_TEXTS[0] + "\nMake sure that strategy meetings include police & health.",
@@ -54,12 +54,12 @@ INSPECTIONS = [
      "case": "Practice study: highly effective practice\nA 15-year-old was helped quickly & safely."},
     {"urn": 80418, "la": "926", "region": "E", "region_name": "East of England", "ltla": "E10000020", "name": "Norfolk",
      "start": None, "end": None, "letter": "2019-03-01", "published": "2019-03-15",
-     "theme": "domestic abuse", "focus": "domestic abuse", "status": "stated none", "counts": [0, 1, 1, 0],
+     "theme": "domestic abuse", "focus": "domestic abuse", "round": "2018-domestic-abuse", "status": "stated none", "counts": [0, 1, 1, 0],
      "url": url("2001"),
      "priority": "None: the letter states there are no areas for priority action."},
     {"urn": 999001, "la": None, "region": None, "region_name": None, "ltla": None, "name": "Nowhere & Elsewhere Council",
      "start": "2024-02-05", "end": "2024-02-09", "letter": "2024-03-20", "published": "2024-04-04",
-     "theme": "other: children at risk online", "focus": None, "status": "no such section", "counts": [0, 0, 1, 0],
+     "theme": "other: children at risk online", "focus": None, "round": None, "status": "no such section", "counts": [0, 0, 1, 0],
      "url": url("9001"), "long_headline": True,
      "priority": None, "strengths": "One strength."},
 ]
@@ -69,5 +69,12 @@ TRUNCATION_MARKER = " [... truncated: Excel's cell limit; full text in jtai.json
 EXCEL_LIMIT = 32767
 
 # Letters the about sheet must name under "known extraction issues".
-ISSUE_URLS = {url("2001"): "warnings", url("2002"): "error", url("3001"): "not_jtai",
+ISSUE_URLS = {url("2001"): "warnings",  url("2002"): "error", url("3001"): "not_jtai",
               url("3002"): "not_downloaded", url("9001"): "unknown_authority"}
+
+# Findings the fixture gives a subheading, agency and agencies (Report v2), by (file id, section, item number).
+AGENCY_ITEMS = {
+    ("1001", "improvement", "1"): ("Children's social care", "children's social care", "children's social care"),
+    ("1001", "improvement", "2"): ("Health", "health", "health"),
+    ("1002", "priority action", "2"): ("", "", "police; health"),
+}

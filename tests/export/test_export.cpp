@@ -178,7 +178,7 @@ TEST_CASE("export: every file in the dated directory and the same bytes in lates
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("Exported 4 inspections of 3 authorities (18 finding items)") != std::string::npos);
   CHECK(r.out.find("No earlier export to compare with.") != std::string::npos);
-  CHECK(r.out.find("5 known extraction issues") != std::string::npos);
+  CHECK(r.out.find("6 known extraction issues") != std::string::npos);
   CHECK(r.out.find("2 spreadsheet cell(s) cut") != std::string::npos);
 
   fs::path dated = data / "exports" / kDate, latest = data / "exports" / "latest";
@@ -220,9 +220,10 @@ TEST_CASE("export JSON: the records for programs") {
   CHECK(barnsley["publication"]["url"] == kSiteUrl + "/documents/1002/1002.pdf");
   CHECK(barnsley["publication"]["published_on"] == "2022-08-01");
   CHECK(barnsley["report"]["headline_findings"] == kHtmlHeadline);
-  CHECK(barnsley["report"]["priority_actions"][0] == kFormulaEquals);  // JSON keeps the text exactly
+  CHECK(barnsley["report"]["priority_actions"][0]["text"] == kFormulaEquals);  // JSON keeps the text exactly
   CHECK(barnsley["report"]["improvements"].size() == 3);
-  CHECK(barnsley["report"]["strengths"][0] == kFormulaAt);
+  CHECK(barnsley["report"]["strengths"][0]["text"] == kFormulaAt);
+  CHECK(barnsley["report"]["case_studies"][0]["kind"] == "highly effective practice");
   CHECK(barnsley["report"]["case_studies"][0]["title"] == "Practice study: highly effective practice");
   CHECK(barnsley["report"]["inspectorates"] == nlohmann::json::array({"Ofsted", "CQC", "HMICFRS"}));
   CHECK(ins[2]["report"]["no_priority_actions"] == true);
@@ -232,7 +233,7 @@ TEST_CASE("export JSON: the records for programs") {
   std::map<std::string, std::string> problems;
   for (const auto& is : j["known_extraction_issues"]) problems[is["url"]] += is["problem"].get<std::string>() + ";";
   CHECK(problems.size() == 5);
-  CHECK(problems[kSiteUrl + "/documents/2001/2001.pdf"] == "warnings;");
+  CHECK(problems[kSiteUrl + "/documents/2001/2001.pdf"] == "overrides;warnings;");
   CHECK(problems[kSiteUrl + "/documents/2002/2002.pdf"] == "error;");
   CHECK(problems[kSiteUrl + "/documents/3001/3001.pdf"] == "not_jtai;");
   CHECK(problems[kSiteUrl + "/documents/3002/3002.pdf"] == "not_downloaded;");
@@ -377,7 +378,8 @@ TEST_CASE("export xlsx: a table past the sheet's row limit continues on a second
   options.limits.xlsx_links = 5;
   exporter::ExportResult r = exporter::run_export(options);
   CHECK(r.continued_sheets == std::vector<std::string>{"findings (2)"});
-  CHECK(r.plain_links == 13);  // 18 finding links, 5 allowed for the table across its two sheets
+  // 18 finding links, 5 allowed for the table across its two sheets; and the about sheet's 6th issue link.
+  CHECK(r.plain_links == 14);
   CHECK(r.findings == 18);
   CommandResult check = run_checker("check_split.py", quote(data / "exports" / "latest" / "jtai_summary.xlsx"));
   INFO("stdout: " << check.out << "\nstderr: " << check.err);

@@ -370,7 +370,7 @@ TEST_CASE("status reads runs, counts and warnings without writing, and says when
     extract::Report warned;
     warned.rules_version = "test";
     warned.letter_date = "2019-03-01";
-    warned.warnings = {"no fieldwork dates found"};
+    warned.warnings = {{"no_fieldwork_dates", "no fieldwork dates found"}};
     auto other = add_letter(s, 80427, "Testshire", nullptr);
     s.save_extraction(other.publication_id, other.sha256, warned);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // run times have millisecond resolution
@@ -400,10 +400,10 @@ TEST_CASE("status reads runs, counts and warnings without writing, and says when
                                 [](const auto& w) { return w.letter == "Testshire — 2019-03-01"; });
   REQUIRE(testshire != report.warned.end());
   CHECK(testshire->urn == 80427);
-  CHECK(testshire->warnings == std::vector<std::string>{"no fieldwork dates found"});
+  CHECK(testshire->warnings == std::vector<std::string>{"no_fieldwork_dates: no fieldwork dates found"});
   CHECK(report.last_run_extracted == std::vector<std::string>{"Barnsley — 2022-07-18"});
   std::string text = refresh::format_status(report);
-  CHECK(text.find("Testshire — 2019-03-01 (URN 80427): no fieldwork dates found") != std::string::npos);
+  CHECK(text.find("Testshire — 2019-03-01 (URN 80427): no_fieldwork_dates: no fieldwork dates found") != std::string::npos);
   CHECK(text.find("Re-extracted 1 letter.") != std::string::npos);
   auto j = refresh::status_to_json(report);
   CHECK(j["runs"][0]["command"] == "reextract");
