@@ -1,4 +1,4 @@
-// `jtai crawl --data DIR [--site URL] [--delay SECONDS] [--timeout SECONDS] [--max-runtime SECONDS] ...`
+// `jtai crawl --data DIR [--site URL] [--contact ADDRESS] [--delay SECONDS] [--timeout SECONDS] [--max-runtime SECONDS] ...`
 #include <unistd.h>
 
 #include <iostream>
@@ -31,11 +31,15 @@ CommandRegistrar reg(30, [](CLI::App& app, const GlobalOptions& global) {
     double max_runtime = 6 * 3600;
     bool retry_failed = false;
     IsolationFlags isolation;
+    std::string contact;
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("--data", opts->data_dir, "Data directory (jtai.sqlite, reports/, cache/)")->required();
   cmd->add_option("--site", opts->site, "Site to crawl; its file host (rules/site.toml) is allowed alongside it")
       ->capture_default_str();
+  cmd->add_option("--contact", opts->contact,
+                  "Contact address for the User-Agent (default: $JTAI_CONTACT, else rules/site.toml); required "
+                  "for any site but this machine while the rules hold the example address");
   cmd->add_option("--delay", opts->delay, "Seconds between two requests to the same host")
       ->capture_default_str()
       ->check(seconds_between(0, 3600));
@@ -49,8 +53,8 @@ CommandRegistrar reg(30, [](CLI::App& app, const GlobalOptions& global) {
                 "Try quarantined letters again (otherwise only after jtai or the rules change)");
   add_isolation_options(cmd, opts->isolation);
   cmd->footer("Exit status: 0 ok, 4 finished but partial or suspect (see the messages), 1 failed, "
-              "2 bad option or rule-file error, 5 another crawl or refresh holds the data directory, "
-              "130/143 interrupted by SIGINT/SIGTERM (recorded as interrupted). "
+              "2 bad option, rule-file error or missing contact address, 5 another crawl or refresh holds the data "
+              "directory, 130/143 interrupted by SIGINT/SIGTERM (recorded as interrupted). "
               "Nothing stored earlier is ever removed.");
   return [opts, &global]() -> int {
     // A bad --site is bad input: refused before any directory or store is created.
@@ -62,6 +66,7 @@ CommandRegistrar reg(30, [](CLI::App& app, const GlobalOptions& global) {
     o.site = opts->site;
     o.delay_seconds = opts->delay;
     o.timeout_seconds = opts->timeout;
+    o.contact = opts->contact;
     o.progress = ::isatty(STDERR_FILENO) != 0;
     o.max_runtime_seconds = opts->max_runtime;
     o.retry_failed = opts->retry_failed;

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "common/error.hpp"
@@ -19,41 +18,35 @@ using extract::Report;
 
 namespace {
 
-struct CurrentExtraction {
-  std::string rules_version;
-  std::string kind;              // jtai | not_jtai | error (the PDF could not be read)
-  std::string reason;
-  std::optional<Report> report;  // nullopt for an error or a record that cannot be read back
-};
-
-std::map<int64_t, CurrentExtraction> current_extractions(store::Db& db) {
-  std::map<int64_t, CurrentExtraction> out;
-  auto st = db.prepare(
-      "SELECT publication_id, rules_version, kind, COALESCE(reason, ''), report_json FROM extractions "
-      "WHERE is_current = 1");
-  while (st.step()) {
-    CurrentExtraction current{st.column_text(1), st.column_text(2), st.column_text(3), std::nullopt};
-    if (current.kind != "error") {
-      try {
-        current.report = extract::report_from_json(nlohmann::json::parse(st.column_text(4)));
-      } catch (const std::exception&) {
-        // An unreadable stored record simply counts as changed.
-      }
-    }
-    out.emplace(st.column_int(0), std::move(current));
-  }
-  return out;
-}
+// Letters are handled in chunks: the main thread reads a chunk's stored
+// layouts and current records, workers extract it while the main thread writes
+// the previous chunk's results in one transaction. Memory stays bounded by the
+// chunk, whatever the number of letters.
+constexpr size_t kChunk = 64;
 
 // One letter's work, filled in by a worker thread.
 struct Job {
   const store::StoredLetter* letter = nullptr;
   std::optional<std::string> stored_layout;  // encoded, read from the store beforehand
+  std::optional<store::CurrentRecord> current;  // read from the store beforehand
   std::optional<std::string> new_layout;     // encoded, when the PDF had to be parsed
   std::optional<Report> report;
+  std::optional<Report> before;  // the current record parsed; nullopt for an error or unreadable one
   std::string error;
-  bool needs_pdf = false;  // no usable stored layout: parsed in the sandbox afterwards
+  bool needs_pdf = false;  // no usable stored layout: parsed in the sandbox after the chunk's threads end
 };
+
+// The worker's share of comparing with the stored record: parsing it.
+void parse_current(Job& job) {
+  if (!job.current || job.current->kind == "error") return;
+  try {
+    job.before = extract::report_from_json(nlohmann::json::parse(job.current->report_json));
+  } catch (const std::exception&) {
+    // An unreadable stored record simply counts as changed.
+  }
+  job.current->report_json.clear();
+  job.current->report_json.shrink_to_fit();
+}
 
 // Runs the rules over the stored layout. A letter without a usable one is
 // left for the sandboxed PDF parser (needs_pdf). Any exception stays with the letter.
@@ -76,6 +69,47 @@ void run_job(Job& job, const extract::RuleSet& rules) {
   } catch (const std::exception& e) {
     job.error = letter_name(letter.authority_name, letter.publication.published_on) + ": " + e.what();
   }
+}
+
+// The chunk's letters without a usable stored layout, parsed in sandboxed
+// children (extract/isolated.hpp). Called with no other thread running (fork).
+// A child that crashes or passes a limit quarantines its letter.
+void parse_pdfs(store::Store& store, std::vector<Job>& jobs, const extract::RuleSet& rules,
+                const ReextractOptions& options, ReextractResult& result) {
+  std::vector<Job*> to_parse;
+  for (auto& job : jobs)
+    if (job.needs_pdf) to_parse.push_back(&job);
+  if (to_parse.empty() || interrupted()) return;
+  const std::string rules_version{rules.version()};
+  std::vector<extract::IsolatedTask> tasks;
+  for (Job* job : to_parse) tasks.push_back({store.data_dir() / job->letter->file.path, job->letter->publication.urn});
+  extract::IsolatedExtractor runner(rules, options.isolation.value_or(extract::IsolationLimits{}), options.jobs);
+  runner.run(
+      tasks,
+      [&](size_t i, extract::IsolatedResult&& r) {
+        Job& job = *to_parse[i];
+        const auto& letter = *job.letter;
+        const std::string name = letter_name(letter.authority_name, letter.publication.published_on);
+        try {
+          using S = extract::IsolatedResult::Status;
+          if (r.status == S::ok) {
+            job.report = std::move(r.report);
+            job.new_layout = std::move(r.layout);
+          } else if (r.status == S::unreadable) {
+            job.error = name + ": " + r.reason;
+          } else {
+            store.quarantine(letter.publication.id, letter.file.sha256, extract::to_string(r.status), r.reason,
+                             program_version(), rules_version);
+            store.save_error_extraction(letter.publication.id, letter.file.sha256, rules_version,
+                                        "quarantined: " + r.reason);
+            job.error = name + ": " + r.reason + " (quarantined)";
+            result.quarantined.push_back(name + ": " + r.reason);
+          }
+        } catch (const std::exception& e) {
+          job.error = name + ": " + e.what();
+        }
+      },
+      [] { return interrupted(); });
 }
 
 Report without_version(Report r) {
@@ -130,95 +164,33 @@ std::vector<std::string> changed_fields(const Report& a, const Report& b) {
   return out;
 }
 
-ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& rules,
-                                  const ReextractOptions& options) {
-  auto started = std::chrono::steady_clock::now();
-  ReextractResult result;
-  const std::string rules_version{rules.version()};
+namespace {
 
-  std::vector<store::StoredLetter> letters = store.stored_letters();
-  auto current = current_extractions(store.db());
-  result.letters = static_cast<int>(letters.size());
+void save_job(store::Store& store, Job& job, ReextractResult& result);
 
-  std::set<int64_t> quarantined;
-  for (const auto& q : store.quarantined()) quarantined.insert(q.publication_id);
-
-  std::vector<Job> jobs;
-  jobs.reserve(letters.size());
-  for (const auto& letter : letters) {
-    auto it = current.find(letter.publication.id);
-    bool up_to_date = it != current.end() && it->second.rules_version == rules_version;
-    bool retry = false;
-    if (quarantined.count(letter.publication.id)) {
-      if (!options.retry_failed &&
-          store.should_skip(letter.publication.id, letter.file.sha256, program_version(), rules_version)) {
-        ++result.skipped_quarantined;
-        continue;
-      }
-      retry = true;  // a new program or rules version, or --retry-failed
-    }
-    if (options.only_outdated && up_to_date && !retry) continue;
-    Job job;
-    job.letter = &letter;
-    job.stored_layout = store.load_layout(letter.file.sha256, extract::kLayoutVersion);
-    jobs.push_back(std::move(job));
-  }
-
-  // Workers only read the RuleSet and write their own Job; SQLite stays on this thread.
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    while (true) {
-      size_t i = next.fetch_add(1);
-      if (i >= jobs.size() || interrupted()) break;
-      run_job(jobs[i], rules);
-    }
-  };
-  int threads = std::clamp(options.threads, 1, std::max(1, static_cast<int>(jobs.size())));
-  {
-    std::vector<std::jthread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-  }
-
-  // Letters without a usable stored layout: their PDFs, in sandboxed children (after the threads
-  // have ended: no fork while other threads run).
-  std::vector<Job*> to_parse;
-  for (auto& job : jobs)
-    if (job.needs_pdf) to_parse.push_back(&job);
-  if (!to_parse.empty() && !interrupted()) {
-    std::vector<extract::IsolatedTask> tasks;
-    for (Job* job : to_parse) tasks.push_back({store.data_dir() / job->letter->file.path, job->letter->publication.urn});
-    extract::IsolatedExtractor runner(rules, options.isolation.value_or(extract::IsolationLimits{}), options.jobs);
-    runner.run(
-        tasks,
-        [&](size_t i, extract::IsolatedResult&& r) {
-          Job& job = *to_parse[i];
-          const auto& letter = *job.letter;
-          const std::string name = letter_name(letter.authority_name, letter.publication.published_on);
-          try {
-            using S = extract::IsolatedResult::Status;
-            if (r.status == S::ok) {
-              job.report = std::move(r.report);
-              job.new_layout = std::move(r.layout);
-            } else if (r.status == S::unreadable) {
-              job.error = name + ": " + r.reason;
-            } else {
-              store.quarantine(letter.publication.id, letter.file.sha256, extract::to_string(r.status), r.reason,
-                               program_version(), rules_version);
-              store.save_error_extraction(letter.publication.id, letter.file.sha256, rules_version,
-                                          "quarantined: " + r.reason);
-              job.error = name + ": " + r.reason + " (quarantined)";
-              result.quarantined.push_back(name + ": " + r.reason);
-            }
-          } catch (const std::exception& e) {
-            job.error = name + ": " + e.what();
-          }
-        },
-        [] { return interrupted(); });
-  }
-
-  auto save_job = [&](Job& job) {
+// Stores one chunk's results (one transaction) and records what changed.
+void save_chunk(store::Store& store, std::vector<Job>& jobs, ReextractResult& result) {
+  store::Transaction tx(store.db());
+  for (auto& job : jobs) {
     const auto& letter = *job.letter;
+    if (!job.report) {
+      if (!job.error.empty()) result.errors.push_back(job.error);
+      continue;
+    }
+    try {
+      save_job(store, job, result);
+    } catch (const std::exception& e) {  // this letter only (its savepoint is rolled back)
+      result.errors.push_back(letter_name(letter.authority_name, letter.publication.published_on) +
+                              ": cannot store the extraction: " + e.what());
+    }
+  }
+  tx.commit();
+}
+
+void save_job(store::Store& store, Job& job, ReextractResult& result) {
+  const auto& letter = *job.letter;
+  store::Transaction letter_tx(store.db());  // a savepoint inside the chunk's transaction
+  {
     ++result.extracted;
     store.release_quarantine(letter.publication.id);
     if (job.new_layout) {
@@ -226,46 +198,122 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
       store.save_layout(letter.file.sha256, extract::kLayoutVersion, *job.new_layout);
     }
     Report& fresh = *job.report;
-    auto it = current.find(letter.publication.id);
-    bool had_current = it != current.end();
-    bool same_record = had_current && it->second.report && without_version(*it->second.report) == without_version(fresh);
-    if (same_record && it->second.rules_version == fresh.rules_version) return;  // nothing new to store
+    bool had_current = job.current.has_value();
+    bool same_record = job.before && without_version(*job.before) == without_version(fresh);
+    if (same_record && job.current->rules_version == fresh.rules_version) {  // nothing new to store
+      letter_tx.commit();
+      return;
+    }
 
     store.save_extraction(letter.publication.id, letter.file.sha256, fresh);
     ++result.saved;
-    if (!had_current || same_record) return;
+    if (!had_current || same_record) {
+      letter_tx.commit();
+      return;
+    }
     LetterChange change;
     change.publication_id = letter.publication.id;
     change.letter = letter_name(letter.authority_name, fresh.letter_date ? fresh.letter_date : letter.publication.published_on);
-    if (it->second.report) {
-      change.fields = changed_fields(*it->second.report, fresh);
-      change.findings_changed = findings_differ(*it->second.report, fresh);
+    if (job.before) {
+      change.fields = changed_fields(*job.before, fresh);
+      change.findings_changed = findings_differ(*job.before, fresh);
     } else {
-      change.fields = {it->second.kind == "error" ? "extracted (was unreadable: " + it->second.reason + ")"
-                                                  : std::string("whole record (the stored one could not be read)")};
+      change.fields = {job.current->kind == "error" ? "extracted (was unreadable: " + job.current->reason + ")"
+                                                    : std::string("whole record (the stored one could not be read)")};
       change.findings_changed = true;
     }
     if (change.findings_changed) ++result.findings_changed;
     result.changes.push_back(std::move(change));
-  };
+  }
+  letter_tx.commit();
+}
 
-  for (auto& job : jobs) {
-    if (interrupted()) {
-      result.interrupted = true;  // the letters saved so far are kept
-      break;
+}  // namespace
+
+ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& rules,
+                                  const ReextractOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  ReextractResult result;
+  const std::string rules_version{rules.version()};
+
+  // --only-outdated asks the database which letters need work: with nothing
+  // to do, no layout or record is read at all.
+  std::vector<store::StoredLetter> letters =
+      options.only_outdated ? store.letters_outdated_for(rules_version) : store.stored_letters();
+  result.letters = options.only_outdated ? store.count_stored_letters() : static_cast<int>(letters.size());
+
+  // Quarantined letters: skipped while their failure is for this PDF, program and rules version (unless
+  // --retry-failed); otherwise due another try, even when their rules version is current.
+  if (auto quarantined = store.quarantined(); !quarantined.empty()) {
+    std::set<int64_t> skip, retry;
+    for (const auto& q : quarantined) {
+      if (!options.retry_failed && q.program_version == program_version() && q.rules_version == rules_version)
+        skip.insert(q.publication_id);
+      else
+        retry.insert(q.publication_id);
     }
-    const auto& letter = *job.letter;
-    if (!job.report) {
-      if (!job.error.empty()) result.errors.push_back(job.error);
-      continue;
+    std::set<int64_t> present;
+    std::vector<store::StoredLetter> kept;
+    for (auto& l : letters) {
+      present.insert(l.publication.id);
+      if (skip.count(l.publication.id) && store.should_skip(l.publication.id, l.file.sha256, program_version(), rules_version))
+        ++result.skipped_quarantined;
+      else
+        kept.push_back(std::move(l));
     }
-    try {
-      save_job(job);
-    } catch (const std::exception& e) {  // this letter only: the others are still saved
-      result.errors.push_back(letter_name(letter.authority_name, letter.publication.published_on) +
-                              ": cannot store the extraction: " + e.what());
+    letters = std::move(kept);
+    if (options.only_outdated) {
+      for (auto& l : store.stored_letters())
+        if (retry.count(l.publication.id) && !present.count(l.publication.id)) letters.push_back(std::move(l));
+      for (int64_t id : skip)
+        if (!present.count(id)) ++result.skipped_quarantined;
     }
   }
+
+  auto load_chunk = [&](size_t begin) {
+    std::vector<Job> jobs;
+    size_t end = std::min(letters.size(), begin + kChunk);
+    jobs.reserve(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      Job job;
+      job.letter = &letters[i];
+      job.stored_layout = store.load_layout(letters[i].file.sha256, extract::kLayoutVersion);
+      job.current = store.current_record(letters[i].publication.id);
+      jobs.push_back(std::move(job));
+    }
+    return jobs;
+  };
+  // Workers only read the RuleSet and write their own Job; SQLite stays on this thread.
+  auto extract_chunk = [&](std::vector<Job>& jobs) {
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      while (true) {
+        size_t i = next.fetch_add(1);
+        if (i >= jobs.size()) break;
+        if (interrupted()) break;
+        run_job(jobs[i], rules);
+        parse_current(jobs[i]);
+        jobs[i].stored_layout.reset();
+      }
+    };
+    int threads = std::clamp(options.threads, 1, std::max(1, static_cast<int>(jobs.size())));
+    std::vector<std::jthread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  };
+
+  std::vector<Job> done;  // extracted, waiting to be saved
+  for (size_t begin = 0; begin < letters.size(); begin += kChunk) {
+    if (interrupted()) break;  // what is done so far is saved below
+    std::vector<Job> jobs = load_chunk(begin);
+    {
+      std::jthread extracting([&] { extract_chunk(jobs); });
+      if (!done.empty()) save_chunk(store, done, result);
+    }
+    parse_pdfs(store, jobs, rules, options, result);  // the threads have ended: children may be forked
+    done = std::move(jobs);
+  }
+  if (!done.empty()) save_chunk(store, done, result);
+  result.interrupted = interrupted();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

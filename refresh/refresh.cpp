@@ -107,6 +107,7 @@ RefreshResult run_refresh(store::Store& store, const extract::RuleSet& rules, co
   crawl.jobs = options.jobs;
   crawl.retry_failed = options.retry_failed;
   crawl.max_runtime_seconds = options.max_runtime_seconds;
+  crawl.contact = options.contact;
   crawler::CrawlResult crawled = crawler::run_crawl(store, crawl);
   r.run_id = crawled.run_id;
   r.status = crawled.status;

@@ -26,6 +26,7 @@ struct RefreshOptions {
   int jobs = 2;
   bool retry_failed = false;
   std::optional<double> max_runtime_seconds;  // of the crawl
+  std::string contact;  // --contact for the User-Agent (empty: $JTAI_CONTACT, else the rules)
 };
 
 struct RefreshResult {

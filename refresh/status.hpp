@@ -45,6 +45,9 @@ struct StatusReport {
   std::vector<store::QuarantinedLetter> quarantined;  // Store::quarantined(): letters the parser could not get through
   std::string check_kind;      // "quick_check" or "integrity_check" (--check)
   std::string store_problems;  // empty when the check passed
+  // The newest crawl's selector fallbacks (rules/site.toml chains that fell back or matched nothing).
+  int64_t selectors_run = 0;
+  std::vector<std::string> selector_warnings;
 };
 
 // Throws jtai::Error with a clear message when DIR holds no jtai database.

@@ -126,8 +126,13 @@ ALTER TABLE extractions ADD COLUMN focus TEXT;     -- canonical theme compared a
 ALTER TABLE findings ADD COLUMN subheading TEXT;   -- per-agency or per-topic sub-heading in the letter
 ALTER TABLE findings ADD COLUMN kind TEXT;         -- case studies: highly effective practice | area for improvement | area for priority action
 )sql",
+    // 3: the crawler's selector fallback chains: which selector of each chain
+    // in rules/site.toml matched, per run (JSON, see crawler/rule_usage.hpp).
+    R"sql(
+ALTER TABLE runs ADD COLUMN selectors TEXT NOT NULL DEFAULT '{}';
+)sql",
 
-    // 3 (issue 8): quarantined letters, and runs stopped by SIGTERM/SIGINT ('interrupted').
+    // 4 (issue 8): quarantined letters, and runs stopped by SIGTERM/SIGINT ('interrupted').
     R"sql(
 -- A letter whose PDF made the sandboxed parser crash, time out or run out of
 -- memory. It is not tried again until the program or rules version changes
@@ -162,10 +167,12 @@ CREATE TABLE runs_v2 (
   changed_findings INTEGER NOT NULL DEFAULT 0,
   errors           INTEGER NOT NULL DEFAULT 0,
   messages         TEXT NOT NULL DEFAULT '[]',  -- JSON array of error / suspect reasons
-  summary          TEXT
+  summary          TEXT,
+  selectors        TEXT NOT NULL DEFAULT '{}'   -- migration 3: the selector fallback chains used
 );
 INSERT INTO runs_v2 SELECT id, command, site, started_at, ended_at, status, pid, authorities_seen, jtai_seen,
-  requests, bytes, downloads, new_letters, extracted, changed_findings, errors, messages, summary FROM runs;
+  requests, bytes, downloads, new_letters, extracted, changed_findings, errors, messages, summary, selectors
+  FROM runs;
 DROP TABLE runs;
 ALTER TABLE runs_v2 RENAME TO runs;
 )sql",

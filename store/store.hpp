@@ -74,6 +74,7 @@ struct RunRow {
   std::vector<std::string> messages;
   std::optional<std::string> summary;
   int64_t pid = 0;  // the process that ran it
+  std::string selectors = "{}";  // crawls: which selector of each site.toml chain matched (crawler/rule_usage.hpp)
 };
 
 // The newest `limit` runs, newest first; for read-only readers such as `jtai status`.
@@ -109,6 +110,14 @@ struct SavedExtraction {
   bool findings_changed = false;  // differs from the previous current extraction (or is the first)
 };
 
+// The current extraction of a publication as stored, record unparsed.
+struct CurrentRecord {
+  std::string rules_version;
+  std::string kind;  // jtai | not_jtai | error
+  std::string reason;
+  std::string report_json;
+};
+
 // UTC time with milliseconds, e.g. "2026-11-22T01:30:37.123Z". Run start and
 // seen-at times use it so that runs a second apart still order correctly.
 std::string timestamp_now();
@@ -125,6 +134,8 @@ class Store {
   int64_t begin_run(const std::string& command, const std::string& site);
   void finish_run(int64_t run_id, RunStatus status, const RunCounts& counts,
                   const std::vector<std::string>& messages, const std::string& summary);
+  // Records which selectors of rules/site.toml matched during a crawl (JSON).
+  void save_run_selectors(int64_t run_id, const std::string& json);
   // Runs left 'running' by a process that no longer exists become 'failed'.
   void close_abandoned_runs();
   std::optional<RunRow> last_run_with_status(RunStatus status, const std::string& command = {});
@@ -165,6 +176,11 @@ class Store {
   // between download and extraction).
   std::vector<StoredLetter> letters_without_current_extraction();
   std::vector<StoredLetter> stored_letters();  // every JTAI publication with a stored PDF
+  // Stored letters with no current extraction made under `rules_version`: the
+  // work of `reextract --only-outdated`, found by the database alone.
+  std::vector<StoredLetter> letters_outdated_for(const std::string& rules_version);
+  int count_stored_letters();
+  std::optional<CurrentRecord> current_record(int64_t publication_id);
 
   // Quarantine. quarantine() records (or counts again) a failure of the
   // letter's PDF; it stays quarantined until release_quarantine() (a later
