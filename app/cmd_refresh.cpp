@@ -87,7 +87,7 @@ int run(const RefreshCommand& o, const GlobalOptions& global) {
     store::Store store(o.data_dir);
     if (had_store) {
       auto backup = store::backup_store(store.db(), o.data_dir, o.keep_backups);
-      std::cerr << "jtai refresh: store backed up to " << backup.string() << "\n";
+      if (::isatty(STDERR_FILENO)) std::cerr << "jtai refresh: store backed up to " << backup.string() << "\n";
     }
     store.close_abandoned_runs();
     refresh::RefreshOptions options;

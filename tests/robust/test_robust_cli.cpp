@@ -210,7 +210,9 @@ TEST_CASE("a slow site meets --max-runtime: the run stops cleanly as suspect, ke
   CHECK(seconds_since(started) < 10);
   CHECK(r.err.find("--max-runtime") != std::string::npos);
   CHECK(query_int(data, "SELECT COUNT(*) FROM runs WHERE status = 'suspect'") == 1);
-  CHECK(query_int(data, "SELECT COUNT(*) FROM authorities") > 0);
+  // The listing was read (provider pages are all read before anything is stored, so a run stopped among
+  // them stores no authority; their pages are cached for the next run).
+  CHECK(query_int(data, "SELECT authorities_seen FROM runs") == site.site.authority_count());
 }
 
 TEST_CASE("a damaged store stops crawl, refresh and export with exit 1; status --check names it") {
@@ -220,8 +222,8 @@ TEST_CASE("a damaged store stops crawl, refresh and export with exit 1; status -
   REQUIRE(run(refresh(data, site)).exit_code == 0);
   auto second = run(refresh(data, site));
   REQUIRE(second.exit_code == 0);
-  CHECK(second.err.find("store backed up to") != std::string::npos);
-  CHECK(fs::exists(data / "backups"));
+  REQUIRE(fs::exists(data / "backups"));
+  CHECK(std::distance(fs::directory_iterator(data / "backups"), fs::directory_iterator()) == 1);
   CHECK(run("status --check --data " + quote(data.string())).exit_code == 0);
 
   const fs::path db = data / store::kDatabaseName;
