@@ -457,7 +457,13 @@ CrawlResult Crawl::run() {
     } catch (const RuleError&) {
     }
     if (rules) {
-      rules->set_contact(contact_from(options_.contact));
+      try {
+        rules->set_contact(contact_from(options_.contact));
+      } catch (const ContactRequired&) {
+        throw;
+      } catch (const Error& e) {
+        throw ContactRequired(e.what());  // a malformed --contact / JTAI_CONTACT: bad input, nothing recorded
+      }
       require_contact(*rules, options_.site);
     }
   }
