@@ -212,7 +212,8 @@ bool Crawl::read_listing(std::vector<ListedProvider>& providers) {
       ended = true;
       break;
     }
-    usage_.record("[listing] provider_link", rules_.listing.provider_link, listed.link_alternative);
+    if (page == 0 || !listed.providers.empty())  // an empty page past the end is no miss of the rule
+      usage_.record("[listing] provider_link", rules_.listing.provider_link, listed.link_alternative);
     if (!rules_.listing.count.alternatives.empty())
       usage_.record("[listing] count", rules_.listing.count, listed.count_alternative, /*optional=*/true);
     if (listed.stated_count && !stated) stated = listed.stated_count;
@@ -530,7 +531,13 @@ CrawlResult Crawl::run() {
     } catch (const RuleError&) {
     }
     if (rules) {
-      rules->set_contact(contact_from(options_.contact));
+      try {
+        rules->set_contact(contact_from(options_.contact));
+      } catch (const ContactRequired&) {
+        throw;
+      } catch (const Error& e) {
+        throw ContactRequired(e.what());  // a malformed --contact / JTAI_CONTACT: bad input, nothing recorded
+      }
       require_contact(*rules, options_.site);
     }
   }

@@ -231,9 +231,14 @@ bool SiteRules::has_example_contact() const {
 }
 
 std::string contact_from(const std::string& option) {
-  if (!option.empty()) return option;
   const char* env = std::getenv("JTAI_CONTACT");
-  return env ? trim(env) : std::string();
+  const std::string contact = trim(!option.empty() ? option : env ? env : "");
+  const char* from = !option.empty() ? "--contact" : "JTAI_CONTACT";
+  if (!contact.empty() && contact.find('@') == std::string::npos && contact.find("http") != 0)
+    throw Error(std::string(from) + " '" + contact + "' is not an e-mail address or URL");
+  if (contact.find_first_of("\r\n()") != std::string::npos)
+    throw Error(std::string(from) + " must not hold line breaks or parentheses (it goes into the User-Agent)");
+  return contact;
 }
 
 std::string canonical_publication_text(const std::string& text) {

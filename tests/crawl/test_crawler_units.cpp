@@ -231,8 +231,13 @@ TEST_CASE("the contact address: option, environment, rules; refused for real hos
   ::setenv("JTAI_CONTACT", "ops@research.ac.uk", 1);
   CHECK(contact_from("") == "ops@research.ac.uk");
   CHECK(contact_from("me@uni.ac.uk") == "me@uni.ac.uk");  // the option wins
+  ::setenv("JTAI_CONTACT", "nobody", 1);
+  CHECK_THROWS_AS(contact_from(""), Error);
   ::unsetenv("JTAI_CONTACT");
   CHECK(contact_from("").empty());
+  CHECK(contact_from("https://example.gov.uk/jtai") == "https://example.gov.uk/jtai");
+  CHECK_THROWS_AS(contact_from("me"), Error);
+  CHECK_THROWS_AS(contact_from("me@x.org\r\nX-Evil: 1"), Error);
 }
 
 TEST_CASE("the project's site rules load and classify publication kinds") {
