@@ -44,6 +44,9 @@ struct StatusReport {
   std::vector<std::string> last_run_gone;
   std::vector<WarnedLetter> warned;
   std::map<std::string, int> warnings_by_code;  // over current extractions ("legacy": stored before codes)
+  // The newest crawl's selector fallbacks (rules/site.toml chains that fell back or matched nothing).
+  int64_t selectors_run = 0;
+  std::vector<std::string> selector_warnings;
 };
 
 // Throws jtai::Error with a clear message when DIR holds no jtai database.
