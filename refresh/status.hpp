@@ -2,6 +2,7 @@
 // What `jtai status` shows, read from DIR/jtai.sqlite without writing to it.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,7 @@ struct StatusReport {
   std::vector<store::QuarantinedLetter> quarantined;  // Store::quarantined(): letters the parser could not get through
   std::string check_kind;      // "quick_check" or "integrity_check" (--check)
   std::string store_problems;  // empty when the check passed
+  std::map<std::string, int> warnings_by_code;  // over current extractions ("legacy": stored before codes)
   // The newest crawl's selector fallbacks (rules/site.toml chains that fell back or matched nothing).
   int64_t selectors_run = 0;
   std::vector<std::string> selector_warnings;
