@@ -3,6 +3,7 @@
 //   sections.toml   section heading aliases, letter identification, list lead-ins
 //   themes.toml     canonical themes, theme phrase, deep dive, inspectorates
 //   dates.toml      letter date and fieldwork date sentences
+//   agencies.toml   which agency a finding is about (extract/agencies.hpp)
 //   authorities/<urn>-<slug>.toml   per-authority overrides
 // Any error in these files throws jtai::RuleError naming file and line.
 #include <filesystem>
@@ -20,6 +21,8 @@ class RE2;
 }
 
 namespace jtai::extract {
+
+class AgencyRules;
 
 // One compiled RE2 pattern and where it was written.
 struct Pattern {
@@ -117,6 +120,9 @@ class RuleSet {
   const std::vector<Pattern>& fieldwork_week() const { return fieldwork_week_; }
   int fieldwork_week_days() const { return fieldwork_week_days_; }
 
+  // rules/agencies.toml.
+  const AgencyRules& agencies() const { return *agencies_; }
+
   const AuthorityOverride* authority(int urn) const;
   const std::map<int, AuthorityOverride>& authorities() const { return authorities_; }
 
@@ -131,6 +137,7 @@ class RuleSet {
   std::vector<Pattern> letter_date_, fieldwork_dates_, fieldwork_week_;
   int fieldwork_week_days_ = 5;
   std::map<int, AuthorityOverride> authorities_;
+  std::shared_ptr<const AgencyRules> agencies_;
 };
 
 }  // namespace jtai::extract
