@@ -120,21 +120,57 @@ FileRow read_file_row(const Statement& st, int first = 0) {
   return f;
 }
 
-// A finding as stored: (section, position, title, text).
+// A finding as stored: (section, position, title, text); what "findings changed" compares.
 using FindingKey = std::tuple<std::string, int, std::string, std::string>;
 
-std::vector<FindingKey> findings_of(const extract::Report& report) {
-  std::vector<FindingKey> out;
+// A findings row as written.
+struct FindingRow {
+  FindingKey key;
+  std::optional<std::string> agency;
+  std::string agencies = "[]";  // JSON array
+};
+
+std::vector<FindingRow> findings_of(const extract::Report& report) {
+  std::vector<FindingRow> out;
   auto add = [&](const char* section, const std::vector<std::string>& items) {
     int pos = 0;
-    for (const auto& text : items) out.emplace_back(section, ++pos, std::string(), text);
+    for (const auto& text : items) out.push_back({{section, ++pos, std::string(), text}, std::nullopt, "[]"});
   };
   add("priority_action", report.priority_actions);
   add("improvement", report.improvements);
   add("strength", report.strengths);
   int pos = 0;
-  for (const auto& cs : report.case_studies) out.emplace_back("case_study", ++pos, cs.title, cs.text);
+  for (const auto& cs : report.case_studies) out.push_back({{"case_study", ++pos, cs.title, cs.text}, std::nullopt, "[]"});
   return out;
+}
+
+// search_items holds the items of each publication's current jtai extraction
+// (see migration 2); this brings one publication's rows in step.
+// Removes a publication's rows first: called before an extraction is deleted, so
+// that the FTS delete trigger always sees the rows go (not a foreign-key cascade).
+void unindex_items(Db& db, int64_t publication_id) {
+  auto del = db.prepare(
+      "DELETE FROM search_items WHERE extraction_id IN (SELECT id FROM extractions WHERE publication_id = ?1)");
+  del.bind(1, publication_id);
+  del.run();
+}
+
+void index_current_items(Db& db, int64_t publication_id) {
+  unindex_items(db, publication_id);
+  auto headline = db.prepare(
+      "INSERT INTO search_items (extraction_id, section, position, text, agencies) "
+      "SELECT id, 'headline', 1, headline_findings, COALESCE(json_extract(report_json, '$.headline_agencies'), '[]') "
+      "FROM extractions WHERE publication_id = ?1 AND is_current = 1 AND kind = 'jtai' "
+      "AND COALESCE(headline_findings, '') != ''");
+  headline.bind(1, publication_id);
+  headline.run();
+  auto items = db.prepare(
+      "INSERT INTO search_items (extraction_id, section, position, title, text, agency, agencies) "
+      "SELECT f.extraction_id, f.section, f.position, f.title, f.text, f.agency, f.agencies "
+      "FROM findings f JOIN extractions e ON e.id = f.extraction_id "
+      "WHERE e.publication_id = ?1 AND e.is_current = 1 AND e.kind = 'jtai'");
+  items.bind(1, publication_id);
+  items.run();
 }
 
 std::vector<FindingKey> stored_findings(Db& db, int64_t extraction_id) {
@@ -388,11 +424,13 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
     saved.findings_changed = true;
   } else {
     auto before = stored_findings(db_, previous->id);
-    auto after = findings;
+    std::vector<FindingKey> after;
+    for (const auto& f : findings) after.push_back(f.key);
     std::sort(after.begin(), after.end());
     saved.findings_changed = previous->kind != kind || before != after;
   }
 
+  unindex_items(db_, publication_id);
   // One row per (publication, rules version): the same rules version run again replaces its own row.
   auto del = db_.prepare("DELETE FROM extractions WHERE publication_id = ?1 AND rules_version = ?2");
   del.bind(1, publication_id).bind(2, report.rules_version);
@@ -419,16 +457,20 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
   st.run();
   saved.extraction_id = db_.last_insert_rowid();
 
-  auto ins = db_.prepare("INSERT INTO findings (extraction_id, section, position, title, text) VALUES (?1, ?2, ?3, ?4, ?5)");
-  for (const auto& [section, position, title, text] : findings) {
+  auto ins = db_.prepare(
+      "INSERT INTO findings (extraction_id, section, position, title, text, agency, agencies) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (const auto& f : findings) {
+    const auto& [section, position, title, text] = f.key;
     ins.bind(1, saved.extraction_id).bind(2, section).bind(3, position);
     if (section == "case_study")
       ins.bind(4, title);
     else
       ins.bind_null(4);
-    ins.bind(5, text);
+    ins.bind(5, text).bind(6, f.agency).bind(7, f.agencies);
     ins.run();
   }
+  index_current_items(db_, publication_id);
   tx.commit();
   return saved;
 }
@@ -452,6 +494,7 @@ SavedExtraction Store::save_error_extraction(int64_t publication_id, const std::
     }
     int64_t old_id = existing.column_int(0);
     existing.reset();
+    unindex_items(db_, publication_id);
     auto del = db_.prepare("DELETE FROM extractions WHERE id = ?1");
     del.bind(1, old_id);
     del.run();
@@ -472,8 +515,22 @@ SavedExtraction Store::save_error_extraction(int64_t publication_id, const std::
   st.bind(5, good_current ? 0 : 1).bind(6, reason).bind(7, record.dump());
   st.run();
   saved.extraction_id = db_.last_insert_rowid();
+  index_current_items(db_, publication_id);
   tx.commit();
   return saved;
+}
+
+void Store::rebuild_search_index() {
+  Transaction tx(db_);
+  db_.exec("DELETE FROM search_items");
+  std::vector<int64_t> ids;
+  {
+    auto st = db_.prepare("SELECT DISTINCT publication_id FROM extractions WHERE is_current = 1 ORDER BY 1");
+    while (st.step()) ids.push_back(st.column_int(0));
+  }
+  for (int64_t id : ids) index_current_items(db_, id);
+  db_.exec("INSERT INTO search_fts (search_fts) VALUES ('rebuild')");
+  tx.commit();
 }
 
 std::optional<std::string> Store::current_rules_version(int64_t publication_id) {
