@@ -88,7 +88,7 @@ int check(const std::string& file, std::optional<int> urn, const GlobalOptions& 
   std::vector<std::string> missing;
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
-    if (k == "kind" || k == "rules_version" || k == "warnings") continue;
+    if (k == "kind" || k == "rules_version" || k == "warnings" || k == "overrides" || k == "headline_agencies") continue;
     const auto& v = it.value();
     bool empty = v.is_null() || (v.is_array() && v.empty());
     if (empty && k != "deep_dive" && k != "priority_actions" && k != "case_studies") missing.push_back(k);
@@ -100,7 +100,7 @@ int check(const std::string& file, std::optional<int> urn, const GlobalOptions& 
   if (missing.empty()) std::cout << "none";
   for (size_t i = 0; i < missing.size(); ++i) std::cout << (i ? ", " : "") << missing[i];
   std::cout << "\nWarnings: " << (report.warnings.empty() ? "none\n" : "\n");
-  for (const auto& w : report.warnings) std::cout << "  - " << w << "\n";
+  for (const auto& w : report.warnings) std::cout << "  - [" << w.code << "] " << w.message << "\n";
   return kExitOk;
 }
 

@@ -138,8 +138,16 @@ Dataset load_dataset(const fs::path& data_dir, const AuthorityTable& authorities
                              {std::string("the stored record cannot be read: ") + e.what()}});
       continue;
     }
-    if (!in.report.warnings.empty())
-      data.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "warnings", in.report.warnings});
+    if (!in.report.warnings.empty()) {
+      std::vector<std::string> details;
+      for (const auto& w : in.report.warnings) details.push_back(w.code + ": " + w.message);
+      data.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "warnings", std::move(details)});
+    }
+    if (!in.report.overrides.empty()) {
+      std::vector<std::string> details;
+      for (const auto& o : in.report.overrides) details.push_back(o.rule + (o.reason.empty() ? "" : ": " + o.reason));
+      data.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "overrides", std::move(details)});
+    }
     if (!in.in_authority_table)
       data.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "unknown_authority",
                              {"URN " + std::to_string(in.urn) + " is not in rules/authority_table.toml: no codes"}});

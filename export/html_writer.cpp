@@ -70,10 +70,10 @@ ChartData chart_data(const Dataset& data) {
   return c;
 }
 
-std::string items_list(const char* heading, const std::vector<std::string>& items) {
+std::string items_list(const char* heading, const std::vector<extract::Finding>& items) {
   if (items.empty()) return {};
   std::string out = "<h4>" + std::string(heading) + "</h4><ol>";
-  for (const auto& item : items) out += "<li>" + esc(item) + "</li>";
+  for (const auto& item : items) out += "<li>" + esc(item.text) + "</li>";
   return out + "</ol>";
 }
 
@@ -109,7 +109,7 @@ std::string inspection_details(const Inspection& in) {
     out += "<h4>" + esc(cs.title.empty() ? std::string("Practice study") : cs.title) + "</h4><p>" + esc(cs.text) + "</p>";
   if (!in.report.warnings.empty()) {
     out += "<div class=\"warn\"><h4>Extraction warnings</h4><ul>";
-    for (const auto& w : in.report.warnings) out += "<li>" + esc(w) + "</li>";
+    for (const auto& w : in.report.warnings) out += "<li>" + esc(w.code + ": " + w.message) + "</li>";
     out += "</ul></div>";
   }
   out += "<p>" + link(in.url, "The letter (PDF)") + "</p></div></details>";

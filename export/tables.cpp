@@ -44,8 +44,8 @@ std::vector<std::string> inspection_row(const Inspection& in) {
       in.report.deep_dive.value_or(""),
       in.report.headline_findings.value_or(""),
       priority_actions_text(in),
-      join_lines(in.report.improvements),
-      join_lines(in.report.strengths),
+      join_lines(extract::texts(in.report.improvements)),
+      join_lines(extract::texts(in.report.strengths)),
       case_studies_text(in),
       in.published_on.value_or(""),
       in.url,
@@ -72,7 +72,7 @@ std::string case_studies_text(const Inspection& in) {
 std::string priority_actions_text(const Inspection& in) {
   if (in.report.priority_actions.empty() && in.report.no_priority_actions)
     return "None: the letter states there are no areas for priority action.";
-  return join_lines(in.report.priority_actions);
+  return join_lines(extract::texts(in.report.priority_actions));
 }
 
 std::vector<const Inspection*> latest_per_authority(const Dataset& data) {
@@ -118,9 +118,9 @@ Table findings_table(const Dataset& data) {
       t.rows.push_back({std::to_string(in.urn), in.la_code, in.region_code, in.authority, in.report.letter_date.value_or(""),
                         in.report.theme.value_or(""), section_label(section), std::to_string(position), title, text, in.url});
     };
-    for (size_t i = 0; i < in.report.priority_actions.size(); ++i) add("priority_action", i + 1, "", in.report.priority_actions[i]);
-    for (size_t i = 0; i < in.report.improvements.size(); ++i) add("improvement", i + 1, "", in.report.improvements[i]);
-    for (size_t i = 0; i < in.report.strengths.size(); ++i) add("strength", i + 1, "", in.report.strengths[i]);
+    for (size_t i = 0; i < in.report.priority_actions.size(); ++i) add("priority_action", i + 1, "", in.report.priority_actions[i].text);
+    for (size_t i = 0; i < in.report.improvements.size(); ++i) add("improvement", i + 1, "", in.report.improvements[i].text);
+    for (size_t i = 0; i < in.report.strengths.size(); ++i) add("strength", i + 1, "", in.report.strengths[i].text);
     for (size_t i = 0; i < in.report.case_studies.size(); ++i)
       add("case_study", i + 1, in.report.case_studies[i].title, in.report.case_studies[i].text);
   }

@@ -195,4 +195,15 @@ std::optional<std::string> AgencyRules::canonical_name(std::string_view name) co
   return std::nullopt;
 }
 
+void assign_agencies(Report& report, const AgencyRules& rules) {
+  for (auto* list : {&report.priority_actions, &report.improvements, &report.strengths})
+    for (auto& f : *list) {
+      f.agency = f.subheading ? rules.agency_of_subheading(*f.subheading) : std::nullopt;
+      f.agencies = rules.agencies_in(f.text);
+    }
+  for (auto& cs : report.case_studies) cs.agencies = rules.agencies_in(cs.text);
+  report.headline_agencies =
+      report.headline_findings ? rules.agencies_in(*report.headline_findings) : std::vector<std::string>{};
+}
+
 }  // namespace jtai::extract

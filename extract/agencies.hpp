@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "extract/report.hpp"
 #include "extract/rules.hpp"  // Pattern
 
 namespace jtai::extract {
@@ -40,6 +41,10 @@ class AgencyRules {
  private:
   std::vector<AgencyRule> agencies_;
 };
+
+// Fills every finding's `agency` (from its subheading) and `agencies` (from its
+// text), each case study's `agencies` and the report's `headline_agencies`.
+void assign_agencies(Report& report, const AgencyRules& rules);
 
 // Letters use curly apostrophes; the rules are written with straight ones.
 std::string straighten_apostrophes(std::string_view text);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "extract/agencies.hpp"
 #include "extract/cleanup.hpp"
 #include "extract/facts.hpp"
 #include "extract/jtai_detect.hpp"
@@ -72,21 +73,21 @@ std::optional<std::string> headline_findings(const Structure& st, const std::vec
 // List sections and case studies, in letter order.
 void collect_sections(const Structure& st, const std::vector<Block>& blocks, Report& r) {
   for (const auto& sec : st.sections) {
-    std::vector<std::string>* list = nullptr;
+    std::vector<Finding>* list = nullptr;
     switch (sec.id) {
       case SectionId::priority_actions: list = &r.priority_actions; break;
       case SectionId::improvements: list = &r.improvements; break;
       case SectionId::strengths: list = &r.strengths; break;
       case SectionId::case_study:
-        r.case_studies.push_back({sec.title, section_text(sec, blocks, true)});
-        if (r.case_studies.back().text.empty()) r.warnings.push_back("case study '" + sec.title + "' has no text");
+        r.case_studies.push_back({sec.title, case_study_kind(sec.title), section_text(sec, blocks, true), {}});
+        if (r.case_studies.back().text.empty()) r.warn("empty_section", "case study '" + sec.title + "' has no text");
         continue;
       default: continue;
     }
     auto items = section_items(sec, blocks);
     if (items.empty() && sec.id != SectionId::priority_actions) {
       int page = sec.heading ? blocks[*sec.heading].page + 1 : 0;
-      r.warnings.push_back("section '" + sec.title + "' (page " + std::to_string(page) + ") has no items");
+      r.warn("empty_section", "section '" + sec.title + "' (page " + std::to_string(page) + ") has no items");
     }
     list->insert(list->end(), items.begin(), items.end());
   }
@@ -101,26 +102,26 @@ void mark_no_priority_actions(const std::vector<Block>& blocks, const Structure&
   for (const auto& b : blocks)
     if (says_no_priority(b.text)) r.no_priority_actions = true;
   // "Areas for priority action" followed by "There are no areas for priority action".
-  std::erase_if(r.priority_actions, says_no_priority);
+  std::erase_if(r.priority_actions, [&](const Finding& f) { return says_no_priority(f.text); });
   for (const auto& sec : st.sections)
     if (sec.id == SectionId::priority_actions && r.priority_actions.empty() && !r.no_priority_actions)
-      r.warnings.push_back("section '" + sec.title + "' has no items");
+      r.warn("empty_section", "section '" + sec.title + "' has no items");
   if (r.no_priority_actions && !r.priority_actions.empty())
-    r.warnings.push_back("the letter says there are no priority actions, yet " +
+    r.warn("priority_actions_contradiction", "the letter says there are no priority actions, yet " +
                          std::to_string(r.priority_actions.size()) + " were found");
 }
 
 void add_warnings(Report& r) {
-  if (!r.letter_date) r.warnings.push_back("no letter date found at the top of page 1");
-  if (!r.inspection_start) r.warnings.push_back("no fieldwork dates found");
+  if (!r.letter_date) r.warn("no_letter_date", "no letter date found at the top of page 1");
+  if (!r.inspection_start) r.warn("no_fieldwork_dates", "no fieldwork dates found");
   if (r.letter_date && r.inspection_end && *r.letter_date < *r.inspection_end)
-    r.warnings.push_back("letter date " + *r.letter_date + " is before the end of fieldwork " + *r.inspection_end);
-  if (!r.theme_phrase) r.warnings.push_back("no theme phrase ('the multi-agency response to ... in ...') found");
-  else if (r.theme->rfind("other: ", 0) == 0) r.warnings.push_back("theme not recognised: " + r.theme->substr(7));
-  if (r.inspection_start && r.inspectorates.empty()) r.warnings.push_back("no inspectorates named with the fieldwork dates");
+    r.warn("letter_before_fieldwork", "letter date " + *r.letter_date + " is before the end of fieldwork " + *r.inspection_end);
+  if (!r.theme_phrase) r.warn("no_theme_phrase", "no theme phrase ('the multi-agency response to ... in ...') found");
+  else if (r.theme->rfind("other: ", 0) == 0) r.warn("unknown_theme", "theme not recognised: " + r.theme->substr(7));
+  if (r.inspection_start && r.inspectorates.empty()) r.warn("no_inspectorates", "no inspectorates named with the fieldwork dates");
   if (r.improvements.empty() && r.priority_actions.empty() && !r.no_priority_actions)
-    r.warnings.push_back("no areas for improvement found");
-  if (!r.headline_findings) r.warnings.push_back("no headline findings found");
+    r.warn("no_improvements", "no areas for improvement found");
+  if (!r.headline_findings) r.warn("no_headline_findings", "no headline findings found");
 }
 
 void apply_pins(Report& r, const AuthorityOverride* ov) {
@@ -129,6 +130,8 @@ void apply_pins(Report& r, const AuthorityOverride* ov) {
   for (const auto& pin : ov->pins) j[pin.field] = pin.value;
   Report pinned = report_from_json(j);
   pinned.warnings = r.warnings;
+  pinned.overrides = r.overrides;
+  for (const auto& pin : ov->pins) pinned.overrides.push_back({pin.where + " pin " + pin.field, pin.reason});
   r = std::move(pinned);
 }
 
@@ -171,10 +174,10 @@ Report extract_report(const Layout& layout, const RuleSet& rules, std::optional<
     r.inspection_start = fw->start;
     r.inspection_end = fw->end;
     if (fw->end_inferred)
-      r.warnings.push_back("fieldwork end date inferred from a 'week of' sentence: " + fw->start + " + " +
+      r.warn("fieldwork_end_inferred", "fieldwork end date inferred from a 'week of' sentence: " + fw->start + " + " +
                            std::to_string(rules.fieldwork_week_days() - 1) + " days");
     if (fw->reversed)
-      r.warnings.push_back("fieldwork dates out of order: end " + fw->end + " is before start " + fw->start);
+      r.warn("fieldwork_dates_reversed", "fieldwork dates out of order: end " + fw->end + " is before start " + fw->start);
     r.inspectorates = find_inspectorates(fact_texts[fw->text_index], rules);
   }
   if (r.inspectorates.empty())
@@ -198,6 +201,7 @@ Report extract_report(const Layout& layout, const RuleSet& rules, std::optional<
   add_warnings(r);
 
   apply_pins(r, ov);
+  assign_agencies(r, rules.agencies());  // after the pins, so pinned items get theirs too
   return r;
 }
 

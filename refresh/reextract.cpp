@@ -105,7 +105,9 @@ std::vector<std::string> changed_fields(const Report& a, const Report& b) {
   if (a.letter_date != b.letter_date) out.push_back("letter_date");
   if (a.inspection_start != b.inspection_start) out.push_back("inspection_start");
   if (a.inspection_end != b.inspection_end) out.push_back("inspection_end");
+  if (a.round != b.round) out.push_back("round");
   if (a.theme != b.theme) out.push_back("theme");
+  if (a.focus != b.focus) out.push_back("focus");
   if (a.theme_phrase != b.theme_phrase) out.push_back("theme_phrase");
   if (a.deep_dive != b.deep_dive) out.push_back("deep_dive");
   if (a.inspectorates != b.inspectorates) out.push_back("inspectorates");
@@ -120,6 +122,7 @@ std::vector<std::string> changed_fields(const Report& a, const Report& b) {
   if (a.case_studies != b.case_studies)
     out.push_back(count_change("case_studies", a.case_studies.size(), b.case_studies.size()));
   if (a.warnings != b.warnings) out.push_back(count_change("warnings", a.warnings.size(), b.warnings.size()));
+  if (a.overrides != b.overrides) out.push_back(count_change("overrides", a.overrides.size(), b.overrides.size()));
   if (a.reason != b.reason) out.push_back("reason");
   return out;
 }

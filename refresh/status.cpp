@@ -30,8 +30,10 @@ std::vector<std::string> json_strings(const std::string& text) {
   try {
     auto j = nlohmann::json::parse(text);
     if (j.is_array())
-      for (const auto& item : j)
-        if (item.is_string()) out.push_back(item.get<std::string>());
+      for (const auto& item : j) {
+        if (item.is_string()) out.push_back(item.get<std::string>());  // stored before warnings had codes
+        else if (item.is_object()) out.push_back(item.value("code", "") + ": " + item.value("message", ""));
+      }
   } catch (const std::exception&) {
     if (!text.empty() && text != "[]") out.push_back(text);
   }

@@ -117,8 +117,17 @@ CREATE TABLE http_cache (
   fetched_at    TEXT NOT NULL
 );
 )sql",
+    // 2: Report v2 - the JTAI round and the focus compared across years; each
+    // finding's sub-heading and each case study's kind. Rows stored before
+    // stay NULL until `jtai reextract` rewrites them.
+    R"sql(
+ALTER TABLE extractions ADD COLUMN round TEXT;     -- id from rules/rounds.toml
+ALTER TABLE extractions ADD COLUMN focus TEXT;     -- canonical theme compared across years
+ALTER TABLE findings ADD COLUMN subheading TEXT;   -- per-agency or per-topic sub-heading in the letter
+ALTER TABLE findings ADD COLUMN kind TEXT;         -- case studies: highly effective practice | area for improvement | area for priority action
+)sql",
 
-    // 2: agencies on findings, and the full-text index `jtai search` reads.
+    // 3: agencies on findings, and the full-text index `jtai search` reads.
     // search_items holds the items of every CURRENT jtai extraction: its headline
     // findings (section 'headline') and its findings rows; Store keeps it in step
     // whenever an extraction is saved (crawl, reextract, refresh after a rule change).
@@ -156,8 +165,8 @@ END;
 INSERT INTO search_items (extraction_id, section, position, text, agencies)
   SELECT id, 'headline', 1, headline_findings, COALESCE(json_extract(report_json, '$.headline_agencies'), '[]')
   FROM extractions WHERE is_current = 1 AND kind = 'jtai' AND COALESCE(headline_findings, '') != '';
-INSERT INTO search_items (extraction_id, section, position, title, text)
-  SELECT f.extraction_id, f.section, f.position, f.title, f.text
+INSERT INTO search_items (extraction_id, section, position, title, subheading, text)
+  SELECT f.extraction_id, f.section, f.position, f.title, f.subheading, f.text
   FROM findings f JOIN extractions e ON e.id = f.extraction_id WHERE e.is_current = 1;
 )sql",
 };

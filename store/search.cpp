@@ -39,8 +39,8 @@ std::string from_where(const SearchQuery& q) {
          " LEFT JOIN authorities a ON a.urn = p.urn WHERE e.is_current = 1";
   if (!q.match.empty()) sql += " AND search_fts MATCH :match";
   if (q.section) sql += " AND si.section = :section";
-  if (q.focus) sql += " AND lower(json_extract(e.report_json, '$.focus')) = lower(:focus)";
-  if (q.round) sql += " AND json_extract(e.report_json, '$.round') = :round";
+  if (q.focus) sql += " AND lower(e.focus) = lower(:focus)";
+  if (q.round) sql += " AND e.round = :round";
   if (q.agency)
     sql += " AND (si.agency = :agency OR EXISTS (SELECT 1 FROM json_each(si.agencies) j WHERE j.value = :agency))";
   if (q.urns) sql += " AND p.urn IN (SELECT value FROM json_each(:urns))";
@@ -86,7 +86,7 @@ SearchResult search(Db& db, const SearchQuery& q) {
                                         : "snippet(search_fts, -1, " + quote(q.mark_open) + ", " +
                                               quote(q.mark_close) + ", '…', 24)";
   std::string sql = "SELECT " + score + ", p.urn, COALESCE(a.name, ''), " + kDate +
-                    ", json_extract(e.report_json, '$.focus'), json_extract(e.report_json, '$.round'), e.theme, "
+                    ", e.focus, e.round, e.theme, "
                     "si.section, si.position, si.title, si.subheading, si.agency, si.agencies, " +
                     snippet + ", si.text, p.url" + from_where(q) + " ORDER BY 1, " + kDate +
                     " DESC, a.name, p.urn, CASE si.section WHEN 'headline' THEN 0 WHEN 'priority_action' THEN 1 "

@@ -120,27 +120,34 @@ FileRow read_file_row(const Statement& st, int first = 0) {
   return f;
 }
 
-// A finding as stored: (section, position, title, text); what "findings changed" compares.
+// A finding as compared for "findings changed": (section, position, title, text).
 using FindingKey = std::tuple<std::string, int, std::string, std::string>;
 
-// A findings row as written.
+// A finding as stored: its key, the sub-heading (list items) or kind (case
+// studies), and its agencies (rules/agencies.toml).
 struct FindingRow {
   FindingKey key;
+  std::optional<std::string> subheading;
+  std::optional<std::string> kind;
   std::optional<std::string> agency;
   std::string agencies = "[]";  // JSON array
 };
 
 std::vector<FindingRow> findings_of(const extract::Report& report) {
   std::vector<FindingRow> out;
-  auto add = [&](const char* section, const std::vector<std::string>& items) {
+  auto add = [&](const char* section, const std::vector<extract::Finding>& items) {
     int pos = 0;
-    for (const auto& text : items) out.push_back({{section, ++pos, std::string(), text}, std::nullopt, "[]"});
+    for (const auto& f : items)
+      out.push_back({{section, ++pos, std::string(), f.text}, f.subheading, std::nullopt, f.agency,
+                     nlohmann::json(f.agencies).dump()});
   };
   add("priority_action", report.priority_actions);
   add("improvement", report.improvements);
   add("strength", report.strengths);
   int pos = 0;
-  for (const auto& cs : report.case_studies) out.push_back({{"case_study", ++pos, cs.title, cs.text}, std::nullopt, "[]"});
+  for (const auto& cs : report.case_studies)
+    out.push_back({{"case_study", ++pos, cs.title, cs.text}, std::nullopt, cs.kind, std::nullopt,
+                   nlohmann::json(cs.agencies).dump()});
   return out;
 }
 
@@ -165,8 +172,8 @@ void index_current_items(Db& db, int64_t publication_id) {
   headline.bind(1, publication_id);
   headline.run();
   auto items = db.prepare(
-      "INSERT INTO search_items (extraction_id, section, position, title, text, agency, agencies) "
-      "SELECT f.extraction_id, f.section, f.position, f.title, f.text, f.agency, f.agencies "
+      "INSERT INTO search_items (extraction_id, section, position, title, subheading, text, agency, agencies) "
+      "SELECT f.extraction_id, f.section, f.position, f.title, f.subheading, f.text, f.agency, f.agencies "
       "FROM findings f JOIN extractions e ON e.id = f.extraction_id "
       "WHERE e.publication_id = ?1 AND e.is_current = 1 AND e.kind = 'jtai'");
   items.bind(1, publication_id);
@@ -439,12 +446,13 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
   clear.bind(1, publication_id);
   clear.run();
 
-  nlohmann::json warnings = report.warnings;
+  auto warnings = nlohmann::ordered_json::array();
+  for (const auto& w : report.warnings) warnings.push_back(extract::to_json(w));
   auto st = db_.prepare(
       "INSERT INTO extractions (publication_id, sha256, rules_version, extracted_at, is_current, kind, reason, "
       "letter_date, inspection_start, inspection_end, theme, theme_phrase, deep_dive, headline_findings, "
-      "no_priority_actions, warnings, report_json) "
-      "VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+      "no_priority_actions, warnings, report_json, round, focus) "
+      "VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
   st.bind(1, publication_id).bind(2, sha256).bind(3, report.rules_version).bind(4, timestamp_now()).bind(5, kind);
   if (is_jtai)
     st.bind_null(6);
@@ -454,12 +462,13 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
   st.bind(10, report.theme).bind(11, report.theme_phrase).bind(12, report.deep_dive);
   st.bind(13, report.headline_findings).bind(14, report.no_priority_actions ? 1 : 0);
   st.bind(15, warnings.dump()).bind(16, extract::to_json(report).dump());
+  st.bind(17, report.round).bind(18, report.focus);
   st.run();
   saved.extraction_id = db_.last_insert_rowid();
 
   auto ins = db_.prepare(
-      "INSERT INTO findings (extraction_id, section, position, title, text, agency, agencies) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "INSERT INTO findings (extraction_id, section, position, title, text, subheading, kind, agency, agencies) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   for (const auto& f : findings) {
     const auto& [section, position, title, text] = f.key;
     ins.bind(1, saved.extraction_id).bind(2, section).bind(3, position);
@@ -467,7 +476,7 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
       ins.bind(4, title);
     else
       ins.bind_null(4);
-    ins.bind(5, text).bind(6, f.agency).bind(7, f.agencies);
+    ins.bind(5, text).bind(6, f.subheading).bind(7, f.kind).bind(8, f.agency).bind(9, f.agencies);
     ins.run();
   }
   index_current_items(db_, publication_id);

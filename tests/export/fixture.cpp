@@ -78,7 +78,8 @@ void build_fixture_store(const std::filesystem::path& data_dir) {
     r.priority_actions = {kFormulaEquals, "Make sure that strategy meetings include police & health."};
     r.improvements = {kFormulaPlus, kFormulaMinus, "Quality assurance of <referrals> in the front door."};
     r.strengths = {kFormulaAt, "Practitioners know children well.", "Café-style drop-in sessions — “well liked”."};
-    r.case_studies = {{"Practice study: highly effective practice", "A 15-year-old was helped quickly & safely."}};
+    r.case_studies = {{"Practice study: highly effective practice", "highly effective practice",
+                       "A 15-year-old was helped quickly & safely.", {}}};
     s.save_extraction(id, "sha-barnsley-2022", r);
   }
   // Norfolk: a letter with warnings and no areas for priority action.
@@ -91,7 +92,8 @@ void build_fixture_store(const std::filesystem::path& data_dir) {
     r.no_priority_actions = true;
     r.improvements = {"Information sharing at the MARAC."};
     r.strengths = {"Independent domestic violence advisers are valued."};
-    r.warnings = {"no fieldwork dates found", "section 'Case study' found with no items"};
+    r.warnings = {{"no_fieldwork_dates", "no fieldwork dates found"},
+                  {"empty_section", "section 'Case study' found with no items"}};
     s.save_extraction(id, "sha-norfolk-2019", r);
   }
   // Norfolk: a letter the extractor could not read.

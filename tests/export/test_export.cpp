@@ -192,9 +192,10 @@ TEST_CASE("export JSON: the records for programs") {
   CHECK(barnsley["publication"]["url"] == kSiteUrl + "/documents/1002/1002.pdf");
   CHECK(barnsley["publication"]["published_on"] == "2022-08-01");
   CHECK(barnsley["report"]["headline_findings"] == kHtmlHeadline);
-  CHECK(barnsley["report"]["priority_actions"][0] == kFormulaEquals);  // JSON keeps the text exactly
+  CHECK(barnsley["report"]["priority_actions"][0]["text"] == kFormulaEquals);  // JSON keeps the text exactly
   CHECK(barnsley["report"]["improvements"].size() == 3);
-  CHECK(barnsley["report"]["strengths"][0] == kFormulaAt);
+  CHECK(barnsley["report"]["strengths"][0]["text"] == kFormulaAt);
+  CHECK(barnsley["report"]["case_studies"][0]["kind"] == "highly effective practice");
   CHECK(barnsley["report"]["case_studies"][0]["title"] == "Practice study: highly effective practice");
   CHECK(barnsley["report"]["inspectorates"] == nlohmann::json::array({"Ofsted", "CQC", "HMICFRS"}));
   CHECK(ins[2]["report"]["no_priority_actions"] == true);

@@ -170,7 +170,7 @@ TEST_CASE("an override adds heading aliases, fixes text before sectioning and pi
       .bold("Things to work on").gap()
       .bullet("Recording.");
   Report with = extract_report(b.build(), rules, 12345);
-  CHECK(with.improvements == std::vector<std::string>{"Recording."});
+  CHECK(jtai::extract::texts(with.improvements) == std::vector<std::string>{"Recording."});
   CHECK(with.inspection_start == "2016-05-16");
   CHECK(with.theme == "neglect");
   Report without = extract_report(b.build(), rules, std::nullopt);

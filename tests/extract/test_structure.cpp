@@ -92,7 +92,7 @@ TEST_CASE("sections of an old-family letter: strengths, case studies, improvemen
   CHECK(r.inspectorates == std::vector<std::string>{"Ofsted", "CQC", "HMICFRS", "HMIP"});
   CHECK(r.headline_findings == "The partnership has a strong commitment to protecting children.");
   // The box ends where the text returns to the margin: the last bullet is a strength.
-  CHECK(r.strengths == std::vector<std::string>{"Leaders know their services well.", "Schools are well supported.",
+  CHECK(jtai::extract::texts(r.strengths) == std::vector<std::string>{"Leaders know their services well.", "Schools are well supported.",
                                                 "Training is valued by staff."});
   REQUIRE(r.case_studies.size() == 2);
   CHECK(r.case_studies[0].title == "Case study: highly effective practice");
@@ -100,7 +100,7 @@ TEST_CASE("sections of an old-family letter: strengths, case studies, improvemen
         "Mark\xE2\x80\x99s case shows effective partnership working.\n\nHis school has provided effective support.");
   CHECK(r.case_studies[1].title == "Case study: area for improvement");  // found by wording, not bold
   CHECK(r.case_studies[1].text == "Decisions were delayed.");
-  CHECK(r.improvements == std::vector<std::string>{
+  CHECK(jtai::extract::texts(r.improvements) == std::vector<std::string>{
                               "Strategy discussions do not always include all professionals. a sub-point of the item "
                               "above; This continues the item above.",
                               "Thresholds are not well understood.", "Referrals lack focus."});
@@ -131,9 +131,10 @@ TEST_CASE("a section without bullets gives one item per paragraph; a heading wit
   CHECK(r.headline_findings == "Most children receive the right support.\n\nLeaders know their services.");
   CHECK(r.theme == "identification of initial need and risk");
   CHECK(r.inspectorates == std::vector<std::string>{"Ofsted", "CQC", "HMICFRS"});
-  CHECK(r.priority_actions == std::vector<std::string>{"Leaders must act on referrals.", "Police must share information."});
+  CHECK(jtai::extract::texts(r.priority_actions) == std::vector<std::string>{"Leaders must act on referrals.", "Police must share information."});
   REQUIRE(r.warnings.size() >= 1);
-  CHECK(r.warnings[0].find("'Strengths'") != std::string::npos);
+  CHECK(r.warnings[0].code == "empty_section");
+  CHECK(r.warnings[0].message.find("'Strengths'") != std::string::npos);
 }
 
 TEST_CASE("section_items: lead-in dropped, sub-bullets joined, sub-headings skipped") {
@@ -176,7 +177,7 @@ TEST_CASE("the letter says there are no priority actions") {
   Report r = extract_report(b.build(), rules());
   CHECK(r.no_priority_actions);
   CHECK(r.priority_actions.empty());
-  CHECK(r.improvements == std::vector<std::string>{"Recording."});
+  CHECK(jtai::extract::texts(r.improvements) == std::vector<std::string>{"Recording."});
 }
 
 TEST_CASE("a layout without JTAI wording is not_jtai with a reason") {
@@ -207,8 +208,8 @@ TEST_CASE("a heading glued to the paragraph after it is still found") {
       .glued("Strengths", "Leadership is strong.").gap()
       .glued("Note", "bold words that are no heading stay in the text.");
   Report r = extract_report(b.build(), rules());
-  CHECK(r.priority_actions == std::vector<std::string>{"Leaders must act on referrals without delay."});
-  CHECK(r.strengths == std::vector<std::string>{"Leadership is strong.",
+  CHECK(jtai::extract::texts(r.priority_actions) == std::vector<std::string>{"Leaders must act on referrals without delay."});
+  CHECK(jtai::extract::texts(r.strengths) == std::vector<std::string>{"Leadership is strong.",
                                                 "Note bold words that are no heading stay in the text."});
 }
 
@@ -219,7 +220,7 @@ TEST_CASE("numbered items lose their number label like bullets lose their glyph"
       .text("1. The recording of decisions.").gap()
       .text("2. The training offer.");
   Report r = extract_report(b.build(), rules());
-  CHECK(r.improvements == std::vector<std::string>{"The recording of decisions.", "The training offer."});
+  CHECK(jtai::extract::texts(r.improvements) == std::vector<std::string>{"The recording of decisions.", "The training offer."});
 }
 
 TEST_CASE("a JTAI letter that mentions another inspection type on page 1 is still a JTAI letter") {
@@ -245,6 +246,6 @@ TEST_CASE("after a list, a heading in the same type followed by paragraphs ends 
       .text("The ASCP has strong links with the health board.").gap()
       .bold("Main findings");
   Report r = extract_report(b.build(), rules());
-  CHECK(r.improvements == std::vector<std::string>{"The recording of decisions."});
+  CHECK(jtai::extract::texts(r.improvements) == std::vector<std::string>{"The recording of decisions."});
   CHECK(r.strengths.empty());
 }

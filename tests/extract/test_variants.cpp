@@ -35,7 +35,7 @@ std::optional<SectionId> section_of(const std::string& heading) {
 
 bool has_warning(const Report& r, const std::string& part) {
   return std::any_of(r.warnings.begin(), r.warnings.end(),
-                     [&](const std::string& w) { return w.find(part) != std::string::npos; });
+                     [&](const jtai::extract::Warning& w) { return w.message.find(part) != std::string::npos; });
 }
 
 std::pair<std::string, std::string> fieldwork(const std::string& text, std::optional<std::string> letter = std::nullopt) {
@@ -117,10 +117,10 @@ TEST_CASE("a clean letter has no warnings; other wordings and numbered items are
       .text("A child\xE2\x80\x99s needs were not identified quickly.");
   Report r = extract_report(b.build(), rules());
   CHECK(r.kind == Report::Kind::jtai);
-  CHECK(r.priority_actions == Strings{"Leaders must ensure that referrals are screened without delay.",
+  CHECK(jtai::extract::texts(r.priority_actions) == Strings{"Leaders must ensure that referrals are screened without delay.",
                                       "Police must share information with partners."});
-  CHECK(r.strengths == Strings{"Leaders know their services well.", "Schools are well supported."});
-  CHECK(r.improvements == Strings{"The recording of decisions.", "The training offer for health staff."});
+  CHECK(jtai::extract::texts(r.strengths) == Strings{"Leaders know their services well.", "Schools are well supported."});
+  CHECK(jtai::extract::texts(r.improvements) == Strings{"The recording of decisions.", "The training offer for health staff."});
   REQUIRE(r.case_studies.size() == 1);
   CHECK(r.case_studies[0].title == "Practice study: area for improvement");
   CHECK(r.case_studies[0].text == "A child\xE2\x80\x99s needs were not identified quickly.");
@@ -141,7 +141,7 @@ TEST_CASE("a letter with no priority-action heading: no priority actions, no war
   Report r = extract_report(b.build(), rules());
   CHECK(r.priority_actions.empty());
   CHECK_FALSE(r.no_priority_actions);
-  CHECK(r.improvements == Strings{"The recording of decisions."});
+  CHECK(jtai::extract::texts(r.improvements) == Strings{"The recording of decisions."});
   CHECK(r.warnings.empty());
 }
 
@@ -198,7 +198,7 @@ TEST_CASE("what a reader should distrust is warned about") {
         .bold("What needs to improve?").gap().bullet("Recording.").gap()
         .bold("Main findings").gap().text("At the last inspection there were no areas for priority action.");
     Report r = extract_report(b.build(), rules());
-    CHECK(r.priority_actions == Strings{"Leaders must act on referrals."});
+    CHECK(jtai::extract::texts(r.priority_actions) == Strings{"Leaders must act on referrals."});
     CHECK(r.no_priority_actions);
     CHECK(has_warning(r, "says there are no priority actions, yet 1 were found"));
   }
@@ -432,8 +432,8 @@ TEST_CASE("font names that do not tell bold: headings are found by wording and s
   Report r = extract_report(b.build(), rules());
   CHECK(r.kind == Report::Kind::jtai);
   CHECK(r.headline_findings == "Most children receive the right help.");
-  CHECK(r.improvements == Strings{"The recording of decisions.", "Referrals lack focus."});
-  CHECK(r.strengths == Strings{"Leaders know their services well."});
+  CHECK(jtai::extract::texts(r.improvements) == Strings{"The recording of decisions.", "Referrals lack focus."});
+  CHECK(jtai::extract::texts(r.strengths) == Strings{"Leaders know their services well."});
   CHECK(r.theme == "serious youth violence");
   CHECK(r.warnings.empty());
 }
@@ -475,7 +475,7 @@ TEST_CASE("numbered items that are not sentences still start one item each") {
       .text("practitioners in schools")
       .text("3. (a) the timeliness of strategy meetings");
   Report r = extract_report(b.build(), rules());
-  CHECK(r.improvements == Strings{"the recording of decisions",
+  CHECK(jtai::extract::texts(r.improvements) == Strings{"the recording of decisions",
                                   "the training offer for health staff, including practitioners in schools",
                                   "(a) the timeliness of strategy meetings"});
 }

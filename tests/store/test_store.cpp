@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "store/migrations.hpp"
 #include "store/store.hpp"
 #include "tests/support/test_support.hpp"
@@ -33,7 +35,7 @@ extract::Report sample_report(const std::string& rules_version) {
   r.priority_actions = {"Act on A."};
   r.improvements = {"Improve B.", "Improve C."};
   r.strengths = {"Strong D."};
-  r.case_studies = {{"Practice study: highly effective practice", "Story E."}};
+  r.case_studies = {{"Practice study: highly effective practice", "highly effective practice", "Story E.", {}}};
   return r;
 }
 
@@ -276,4 +278,58 @@ TEST_CASE("layouts and http cache round-trip") {
   REQUIRE(e);
   CHECK(e->etag == "\"e1\"");
   CHECK_FALSE(e->last_modified);
+}
+
+TEST_CASE("Report v2: round, focus, sub-headings, case-study kinds and coded warnings are stored") {
+  test::TempDir dir;
+  Store s(dir.path());
+  int64_t pub = add_publication(s, "30", "2025-01-01T00:00:00.000Z");
+  auto r = sample_report("v1");
+  r.round = "jtai-2022-front-door";
+  r.focus = "identification of initial need and risk";
+  r.improvements[1].subheading = "Health";
+  r.warnings = {{"unrecognised_heading", "heading 'Areas for development' read as improvements"}};
+  auto saved = s.save_extraction(pub, "sha", r);
+  auto id = std::to_string(saved.extraction_id);
+  {
+    auto st = s.db().prepare("SELECT round, focus, warnings FROM extractions WHERE id = " + id);
+    REQUIRE(st.step());
+    CHECK(st.column_text(0) == "jtai-2022-front-door");
+    CHECK(st.column_text(1) == "identification of initial need and risk");
+    auto w = nlohmann::json::parse(st.column_text(2));
+    REQUIRE(w.size() == 1);
+    CHECK(w[0]["code"] == "unrecognised_heading");
+  }
+  auto sub = s.db().prepare("SELECT text FROM findings WHERE subheading = 'Health' AND extraction_id = " + id);
+  REQUIRE(sub.step());
+  CHECK(sub.column_text(0) == "Improve C.");
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM findings WHERE subheading IS NOT NULL") == 1);
+  auto kind = s.db().prepare("SELECT kind FROM findings WHERE section = 'case_study' AND extraction_id = " + id);
+  REQUIRE(kind.step());
+  CHECK(kind.column_text(0) == "highly effective practice");
+}
+
+TEST_CASE("a schema-1 database migrates to Report v2 and keeps its rows") {
+  test::TempDir dir;
+  // A version-1 database as an older jtai left it, then opened by this one.
+  {
+    Store s(dir.path());
+    int64_t pub = add_publication(s, "40", "2025-01-01T00:00:00.000Z");
+    s.save_extraction(pub, "sha", sample_report("old"));
+    // Undo migrations 3 and 2 the way an old jtai left the file: drop the new tables and columns.
+    s.db().exec("DROP TABLE search_fts; DROP TABLE search_items;"
+                "ALTER TABLE findings DROP COLUMN agency; ALTER TABLE findings DROP COLUMN agencies;");
+    s.db().exec("ALTER TABLE extractions DROP COLUMN round; ALTER TABLE extractions DROP COLUMN focus;"
+                "ALTER TABLE findings DROP COLUMN subheading; ALTER TABLE findings DROP COLUMN kind;"
+                "PRAGMA user_version = 1;");
+  }
+  Store again(dir.path());
+  CHECK(schema_version(again.db()) == latest_schema_version());
+  CHECK(count(again.db(), "SELECT COUNT(*) FROM findings") == 5);
+  CHECK(count(again.db(), "SELECT COUNT(*) FROM findings WHERE subheading IS NULL AND kind IS NULL") == 5);
+  CHECK(count(again.db(), "SELECT COUNT(*) FROM extractions WHERE round IS NULL AND focus IS NULL") == 1);
+  // Migration 3 indexes the rows already stored, with no agencies until the next re-extraction.
+  CHECK(count(again.db(), "SELECT COUNT(*) FROM findings WHERE agency IS NULL AND agencies = '[]'") == 5);
+  CHECK(count(again.db(), "SELECT COUNT(*) FROM search_items") == 5);
+  CHECK(count(again.db(), "SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH 'improve'") == 2);
 }
