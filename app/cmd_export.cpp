@@ -17,7 +17,7 @@ struct ExportCommand {
 CommandRegistrar registrar(45, [](CLI::App& app, const GlobalOptions& global) -> std::function<int()> {
   auto* sub = app.add_subcommand(
       "export",
-      "Write the researchers' files (jtai_summary.xlsx, summary/inspections/findings CSV, jtai.json, index.html) "
+      "Write the researchers' files (jtai_summary.xlsx, summary/inspections/findings/changes CSV, jtai.json, index.html) "
       "to DIR/exports/<date>/ and refresh DIR/exports/latest/. Reads the store only.");
   auto o = std::make_shared<ExportCommand>();
   sub->add_option("--data", o->data_dir, "Data directory (holds jtai.sqlite)")->required();
@@ -33,12 +33,23 @@ CommandRegistrar registrar(45, [](CLI::App& app, const GlobalOptions& global) ->
     std::cout << "Exported " << r.inspections << " inspection" << (r.inspections == 1 ? "" : "s") << " of "
               << r.authorities << " authorit" << (r.authorities == 1 ? "y" : "ies") << " (" << r.findings
               << " finding items) to " << r.dir.string() << " and " << r.latest_dir.string() << ".\n";
-    if (r.compared_with.empty())
+    if (r.compared_with.empty()) {
       std::cout << "No earlier export to compare with.\n";
-    else
+    } else {
       std::cout << r.new_since_last_export.size() << " new since the export of " << r.compared_with
                 << (r.new_since_last_export.empty() ? "." : ":") << "\n";
-    for (const auto& s : r.new_since_last_export) std::cout << "  " << s << "\n";
+      for (const auto& s : r.new_since_last_export) std::cout << "  " << s << "\n";
+      int changed = 0;
+      for (const auto& [kind, n] : r.changes)
+        if (kind != "new letter") changed += n;
+      if (changed)
+        std::cout << changed << " finding item(s) changed, added or removed in earlier letters (changes.csv).\n";
+    }
+    if (r.plain_links)
+      std::cerr << "jtai: warning: " << r.plain_links << " link(s) written as plain text in the workbook: Excel "
+                << "allows 65,530 hyperlinks per sheet (every URL is still in its cell)\n";
+    for (const auto& sheet : r.continued_sheets)
+      std::cout << "A table passed Excel's 1,048,576 rows per sheet and continues on \"" << sheet << "\".\n";
     if (r.known_issues)
       std::cout << r.known_issues << " known extraction issue" << (r.known_issues == 1 ? "" : "s")
                 << " listed in the about sheet and index.html.\n";

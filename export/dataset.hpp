@@ -3,7 +3,13 @@
 // every JTAI inspection (a JTAI publication whose current extraction is a JTAI
 // letter) enriched from the authority table, the letters that need a human
 // look ("known extraction issues"), and where and when the data were gathered.
+//
+// Memory stays flat in the number of letters: opening the dataset reads only a
+// small index (one short entry per letter, to order them by authority and
+// date); for_each then reads, parses and hands over one inspection at a time.
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,7 +53,7 @@ struct ExtractionIssue {
   std::string url;
   std::string title;
   std::optional<std::string> letter_date;
-  std::string problem;               // error | not_jtai | warnings | not_extracted | not_downloaded | unknown_authority
+  std::string problem;               // error | not_jtai | warnings | overrides | not_extracted | not_downloaded | unknown_authority
   std::vector<std::string> details;  // the error / reason / warnings
 };
 
@@ -59,19 +65,41 @@ struct RunInfo {
   std::string status;
 };
 
-struct Dataset {
-  std::vector<Inspection> inspections;  // by authority name, then date
-  std::vector<ExtractionIssue> issues;
+// Everything about the data except the inspections themselves (small).
+struct DatasetInfo {
+  std::vector<ExtractionIssue> issues;  // complete once for_each has run; sorted
   std::optional<RunInfo> last_run;      // the newest finished run (else the newest run)
   std::vector<std::string> rules_versions;  // of the inspections shown, sorted
   int jtai_publications = 0;            // listed as JTAI on the site, including issues
+  int inspections = 0;                  // JTAI letters with a current JTAI extraction
+  int authorities = 0;                  // distinct authorities among them
   // A stable "as of" instant derived from the data (last run's end, else the
   // newest extraction), used for workbook metadata instead of the clock.
   std::string data_as_of;
 };
 
-// Reads DATA_DIR/jtai.sqlite read-only. Throws jtai::Error when it is missing.
-Dataset load_dataset(const std::filesystem::path& data_dir, const AuthorityTable& authorities);
+// Reads DATA_DIR/jtai.sqlite read-only inside one read transaction, so every
+// query sees the same snapshot even while a crawl writes.
+class Dataset {
+ public:
+  // Throws jtai::Error when the store is missing.
+  Dataset(const std::filesystem::path& data_dir, const AuthorityTable& authorities);
+  ~Dataset();
+  Dataset(const Dataset&) = delete;
+  Dataset& operator=(const Dataset&) = delete;
+
+  const DatasetInfo& info() const { return info_; }
+
+  // Calls visit for every inspection, by authority name, then URN, then date.
+  // A stored record that cannot be parsed becomes a known issue instead; at
+  // the end the issues are sorted and info().inspections/authorities are exact.
+  void for_each(const std::function<void(const Inspection&)>& visit);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  DatasetInfo info_;
+};
 
 // Section keys, in the order exports list them.
 inline constexpr const char* kSections[] = {"priority_action", "improvement", "strength", "case_study"};

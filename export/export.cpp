@@ -9,17 +9,21 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <iostream>
 #include <set>
 
 #include "common/authority_table.hpp"
 #include "common/clock.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "export/changes.hpp"
 #include "export/context.hpp"
 #include "export/csv_writer.hpp"
 #include "export/directory_swap.hpp"
 #include "export/html_writer.hpp"
 #include "export/json_writer.hpp"
+#include "export/output_file.hpp"
+#include "export/report_view.hpp"
 #include "export/tables.hpp"
 #include "export/xlsx_writer.hpp"
 
@@ -35,6 +39,13 @@ std::string describe(const Inspection& in) {
   if (!date.empty()) s += ", letter of " + date;
   if (in.report.theme) s += " (" + *in.report.theme + ")";
   return s;
+}
+
+std::string year_of(const Inspection& in) {
+  for (const auto* d : {&in.report.inspection_start, &in.report.letter_date, &in.report.inspection_end, &in.published_on})
+    if (*d && d->value().size() >= 4 && std::all_of(d->value().begin(), d->value().begin() + 4, ::isdigit))
+      return d->value().substr(0, 4);
+  return "unknown";
 }
 
 namespace {
@@ -72,24 +83,21 @@ void remove_abandoned_staging(const fs::path& exports) {
   for (const auto& path : abandoned) fs::remove_all(path, ec);
 }
 
-struct PreviousExport {
-  std::string date;
-  std::set<std::string> keys;
-};
-
-// The newest dated export before `date` whose jtai.json can be read.
-std::optional<PreviousExport> find_previous_export(const fs::path& exports, const std::string& date) {
+// The newest dated export before `date` that can be compared with.
+std::optional<std::pair<std::string, ChangeTracker>> find_previous_export(const fs::path& exports,
+                                                                          const std::string& date) {
   std::vector<std::string> dates;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(exports, ec)) {
     std::string name = entry.path().filename().string();
-    if (entry.is_directory() && is_iso_date(name) && name < date && fs::exists(entry.path() / kJsonName))
+    if (entry.is_directory() && is_iso_date(name) && name < date &&
+        (fs::exists(entry.path() / kFingerprintsName) || fs::exists(entry.path() / kJsonName)))
       dates.push_back(name);
   }
   std::sort(dates.rbegin(), dates.rend());
   for (const auto& d : dates) {
     try {
-      return PreviousExport{d, inspection_keys_in(read_file(exports / d / kJsonName))};
+      return std::make_pair(d, ChangeTracker::load(exports / d));
     } catch (const Error&) {
       continue;  // a damaged earlier export: compare with the one before it
     }
@@ -97,18 +105,131 @@ std::optional<PreviousExport> find_previous_export(const fs::path& exports, cons
   return std::nullopt;
 }
 
-void write_export_files(const fs::path& dir, const ExportContext& ctx, ExportResult& result) {
-  XlsxStats stats = write_xlsx(dir / kXlsxName, ctx);
-  sync_path(dir / kXlsxName, false);
-  result.truncated_cells = stats.truncated_cells;
-  write_file_atomic(dir / kCsvNames[0], to_csv(summary_table(ctx.data)));
-  write_file_atomic(dir / kCsvNames[1], to_csv(inspections_table(ctx.data)));
-  Table findings = findings_table(ctx.data);
-  result.findings = static_cast<int>(findings.rows.size());
-  write_file_atomic(dir / kCsvNames[2], to_csv(findings));
-  write_file_atomic(dir / kJsonName, to_json(ctx).dump(2) + "\n");
-  write_file_atomic(dir / kHtmlName, to_html(ctx));
+// dst gets a hard link to every file under src (a copy where the file system
+// cannot link): latest/ costs no second copy of the data.
+void link_tree(const fs::path& src, const fs::path& dst) {
+  fs::create_directories(dst);
+  std::vector<fs::directory_entry> entries{fs::directory_iterator(src), fs::directory_iterator()};
+  for (const auto& entry : entries) {
+    const fs::path target = dst / entry.path().filename();
+    if (entry.is_directory()) {
+      link_tree(entry.path(), target);
+      continue;
+    }
+    std::error_code ec;
+    fs::create_hard_link(entry.path(), target, ec);
+    if (ec) {
+      fs::copy_file(entry.path(), target, fs::copy_options::overwrite_existing);
+      sync_path(target, false);
+    }
+  }
+  sync_path(dst, true);
+}
+
+void sync_tree(const fs::path& dir) {
+  for (const auto& entry : fs::recursive_directory_iterator(dir))
+    sync_path(entry.path(), entry.is_directory());
   sync_path(dir, true);
+}
+
+// The agencies a finding counts under in trends.
+std::vector<std::string> trend_agencies(const FindingItem& f) {
+  if (!f.agency.empty()) return {f.agency};
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < f.agencies.size()) {
+    size_t end = f.agencies.find("; ", start);
+    if (end == std::string::npos) end = f.agencies.size();
+    if (end > start) out.push_back(f.agencies.substr(start, end - start));
+    start = end + 2;
+  }
+  if (out.empty()) out.push_back("(none named)");
+  return out;
+}
+
+struct PassResult {
+  XlsxStats xlsx;
+  std::vector<std::string> new_keys;
+};
+
+// One pass over the inspections feeds every writer; nothing keeps the rows.
+PassResult write_export_files(const fs::path& dir, const fs::path& workdir, Dataset& data, ExportContext& ctx,
+                              const ChangeTracker& tracker, const ExportOptions& options) {
+  PassResult out;
+  XlsxOptions xo;
+  xo.tmpdir = workdir;
+  xo.zip64 = data.info().inspections > 5000;  // the findings sheet may pass 4 GB inside the zip
+  if (options.limits.xlsx_rows) xo.row_limit = options.limits.xlsx_rows;
+  if (options.limits.xlsx_links) xo.link_limit = options.limits.xlsx_links;
+  XlsxWriter xlsx(dir / kXlsxName, ctx, xo);
+  CsvWriter summary_csv(dir / kCsvNames[0], summary_spec());
+  CsvWriter inspections_csv(dir / kCsvNames[1], inspections_spec());
+  CsvWriter findings_csv(dir / kCsvNames[2], findings_spec());
+  CsvWriter changes_csv(dir / kChangesName, changes_spec());
+  JsonWriter json(dir / kJsonName, ctx);
+  HtmlWriter html(dir, ctx);
+  OutputFile fingerprints(dir / kFingerprintsName);
+  Totals& t = ctx.totals;
+
+  Row pending_summary;
+  int pending_urn = -1;
+  auto flush_summary = [&] {
+    if (pending_urn < 0) return;
+    xlsx.add_summary(pending_summary);
+    summary_csv.add(pending_summary);
+    ++t.authorities;
+  };
+  data.for_each([&](const Inspection& in) {
+    ++t.inspections;
+    Row row = inspection_row(in);
+    if (in.urn != pending_urn) flush_summary();
+    pending_urn = in.urn;
+    xlsx.add_inspection(row);
+    inspections_csv.add(row);
+    pending_summary = std::move(row);
+    for (const Row& f : finding_rows(in)) {
+      xlsx.add_finding(f);
+      findings_csv.add(f);
+      ++t.findings;
+    }
+    const std::string focus = focus_of(in.report);
+    const std::string region = in.region_name.empty() ? "(unknown region)" : in.region_name;
+    ++t.focus_by_year[focus.empty() ? "(other / unknown)" : focus][year_of(in)];
+    ++t.region_inspections[region];
+    for (const auto& f : findings_of(in.report)) {
+      ++t.region_by_section[region][section_label(f.section)];
+      for (const auto& a : trend_agencies(f)) ++t.section_by_agency[section_label(f.section)][a];
+    }
+    std::vector<Change> changes = tracker.compare(in);
+    for (const auto& c : changes) {
+      ++t.changes[c.change];
+      if (c.change == "new letter") {
+        t.new_letters.push_back(describe(in));
+        out.new_keys.push_back(inspection_key(in));
+      }
+      changes_csv.add({c.change, in.authority, std::to_string(in.urn), in.report.letter_date.value_or(""),
+                       c.section[0] ? section_label(c.section) : "", c.number ? std::to_string(c.number) : "",
+                       c.text, in.url});
+    }
+    json.add(in);
+    html.add(in, changes);
+    fingerprints.write(fingerprint_lines(in));
+  });
+  flush_summary();
+
+  std::set<std::string> agencies;
+  for (const auto& [section, by_agency] : t.section_by_agency)
+    for (const auto& [agency, n] : by_agency)
+      if (agency != "(none named)") agencies.insert(agency);
+  out.xlsx = xlsx.finish(ctx);
+  json.finish(ctx, out.new_keys);
+  html.finish(ctx, {agencies.begin(), agencies.end()});
+  summary_csv.close();
+  inspections_csv.close();
+  findings_csv.close();
+  changes_csv.close();
+  fingerprints.close();
+  return out;
 }
 
 }  // namespace
@@ -118,7 +239,7 @@ ExportResult run_export(const ExportOptions& options) {
   if (!is_iso_date(date)) throw Error("export date '" + date + "' is not a YYYY-MM-DD date");
   const fs::path rules_dir = options.rules_dir.empty() ? find_rules_dir() : options.rules_dir;
   const AuthorityTable authorities = AuthorityTable::load(rules_dir);
-  const Dataset data = load_dataset(options.data_dir, authorities);
+  Dataset data(options.data_dir, authorities);
 
   const fs::path exports = options.data_dir / "exports";
   try {
@@ -128,45 +249,50 @@ ExportResult run_export(const ExportOptions& options) {
   }
   remove_abandoned_staging(exports);
 
-  ExportContext ctx{data, date, std::nullopt, {}};
+  ExportContext ctx{data.info(), date, std::nullopt, false, {}};
   ExportResult result;
+  ChangeTracker tracker;
   if (auto previous = find_previous_export(exports, date)) {
-    ctx.previous_export = previous->date;
-    result.compared_with = previous->date;
-    for (const auto& in : data.inspections)
-      if (!previous->keys.count(inspection_key(in))) {
-        ctx.new_since_last_export.push_back(&in);
-        result.new_since_last_export.push_back(describe(in));
-      }
+    ctx.previous_export = previous->first;
+    result.compared_with = previous->first;
+    tracker = std::move(previous->second);
+    ctx.previous_items_known = tracker.items_known();
   }
 
   const std::string pid = std::to_string(::getpid());
   const fs::path staged = exports / (kTempPrefix + date + "-" + pid);
   const fs::path staged_latest = exports / (std::string(kTempPrefix) + "latest-" + pid);
+  const fs::path workdir = exports / (std::string(kTempPrefix) + "work-" + pid);
+  PassResult pass;
   try {
-    fs::remove_all(staged);
+    for (const auto& d : {staged, staged_latest, workdir}) fs::remove_all(d);
     fs::create_directories(staged);
-    write_export_files(staged, ctx, result);
-    fs::remove_all(staged_latest);
-    fs::copy(staged, staged_latest, fs::copy_options::recursive);
-    for (const auto& entry : fs::directory_iterator(staged_latest)) sync_path(entry.path(), false);
-    sync_path(staged_latest, true);
+    fs::create_directories(workdir);
+    pass = write_export_files(staged, workdir, data, ctx, tracker, options);
+    fs::remove_all(workdir);
+    sync_tree(staged);
+    link_tree(staged, staged_latest);
     replace_directory(staged, exports / date);
     replace_directory(staged_latest, exports / "latest");
     sync_path(exports, true);
   } catch (const std::exception& e) {
     std::error_code ec;
-    fs::remove_all(staged, ec);
-    fs::remove_all(staged_latest, ec);
+    for (const auto& d : {staged, staged_latest, workdir}) fs::remove_all(d, ec);
     throw ExportWriteError("export to " + (exports / date).string() + " failed, earlier exports left as they were: " +
                            e.what());
   }
 
   result.dir = exports / date;
   result.latest_dir = exports / "latest";
-  result.authorities = static_cast<int>(latest_per_authority(data).size());
-  result.inspections = static_cast<int>(data.inspections.size());
-  result.known_issues = static_cast<int>(data.issues.size());
+  result.authorities = ctx.totals.authorities;
+  result.inspections = ctx.totals.inspections;
+  result.findings = ctx.totals.findings;
+  result.known_issues = static_cast<int>(data.info().issues.size());
+  result.truncated_cells = pass.xlsx.truncated_cells;
+  result.plain_links = pass.xlsx.plain_links;
+  result.continued_sheets = pass.xlsx.continued;
+  result.changes = ctx.totals.changes;
+  result.new_since_last_export = ctx.totals.new_letters;
   return result;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // Writes DIR/exports/<YYYY-MM-DD>/ (xlsx, CSV, JSON, index.html) from the store
 // and refreshes DIR/exports/latest/.
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,10 +18,17 @@ class ExportWriteError : public Error {
   using Error::Error;
 };
 
+// Limits lowered only by tests, to exercise the xlsx continuation sheets and link cap.
+struct ExportLimits {
+  uint32_t xlsx_rows = 0;  // 0: Excel's
+  int xlsx_links = 0;      // 0: Excel's
+};
+
 struct ExportOptions {
   std::filesystem::path data_dir;
   std::filesystem::path rules_dir;
   std::string date;  // YYYY-MM-DD; empty means today (UTC)
+  ExportLimits limits{};
 };
 
 struct ExportResult {
@@ -33,7 +42,11 @@ struct ExportResult {
   std::string compared_with;                // the earlier dated export, "" when none
   int known_issues = 0;                     // letters listed under "known extraction issues"
   int truncated_cells = 0;                  // xlsx cells cut to Excel's 32,767-character limit
+  int plain_links = 0;                      // xlsx URLs left as text past Excel's 65,530 links per sheet
+  std::vector<std::string> continued_sheets;  // "findings (2)", ...: past Excel's 1,048,576 rows
+  std::map<std::string, int> changes;       // change kind (new letter, changed item, ...) -> count
 };
+
 
 // Throws jtai::Error for bad input (no store, a bad date, a rule-file error) and
 // ExportWriteError when the files cannot be written.

@@ -1,6 +1,6 @@
 #include "export/json_writer.hpp"
 
-#include "common/error.hpp"
+#include "export/report_view.hpp"
 #include "export/tables.hpp"
 
 namespace jtai::exporter {
@@ -10,6 +10,23 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 ojson opt(const std::optional<std::string>& v) { return v ? ojson(*v) : ojson(nullptr); }
+
+// value.dump(2) as a member nested `depth` levels deep.
+std::string nested(const ojson& value, int depth) {
+  std::string text = value.dump(2);
+  const std::string pad(static_cast<size_t>(depth) * 2, ' ');
+  std::string out;
+  out.reserve(text.size() + text.size() / 16);
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += pad;
+  }
+  return out;
+}
+
+std::string member(const char* key, const ojson& value) { return "  " + ojson(key).dump() + ": " + nested(value, 1); }
+
+}  // namespace
 
 ojson inspection_json(const Inspection& in) {
   ojson j;
@@ -37,48 +54,40 @@ ojson inspection_json(const Inspection& in) {
   j["publication"] = std::move(p);
   ojson r = extract::to_json(in.report);
   r["extracted_at"] = in.extracted_at;
+  r["priority_actions_status"] = priority_actions_status(in.report);
   j["report"] = std::move(r);
   return j;
 }
 
-}  // namespace
-
-ojson to_json(const ExportContext& ctx) {
-  const Dataset& data = ctx.data;
-  ojson j;
-  j["format"] = "jtai-export";
-  j["format_version"] = kJsonFormatVersion;
-  j["export_date"] = ctx.export_date;
+JsonWriter::JsonWriter(const std::filesystem::path& path, const ExportContext& ctx) : out_(path) {
+  const DatasetInfo& info = ctx.info;
   ojson source;
-  if (data.last_run) {
-    source["site"] = data.last_run->site;
-    source["last_run"] = {{"command", data.last_run->command},
-                          {"started_at", data.last_run->started_at},
-                          {"ended_at", opt(data.last_run->ended_at)},
-                          {"status", data.last_run->status}};
+  if (info.last_run) {
+    source["site"] = info.last_run->site;
+    source["last_run"] = {{"command", info.last_run->command},
+                          {"started_at", info.last_run->started_at},
+                          {"ended_at", opt(info.last_run->ended_at)},
+                          {"status", info.last_run->status}};
   } else {
     source["site"] = nullptr;
     source["last_run"] = nullptr;
   }
-  source["data_as_of"] = data.data_as_of;
-  source["rules_versions"] = data.rules_versions;
-  j["source"] = std::move(source);
-  size_t findings = 0;
-  for (const auto& in : data.inspections)
-    findings += in.report.priority_actions.size() + in.report.improvements.size() + in.report.strengths.size() + in.report.case_studies.size();
-  j["counts"] = {{"jtai_letters_listed", data.jtai_publications},
-                 {"inspections", data.inspections.size()},
-                 {"authorities", latest_per_authority(data).size()},
-                 {"findings", findings},
-                 {"known_extraction_issues", data.issues.size()}};
-  ojson fresh = ojson::array();
-  for (const Inspection* in : ctx.new_since_last_export) fresh.push_back(inspection_key(*in));
-  j["new_since_last_export"] = {{"compared_with", opt(ctx.previous_export)}, {"keys", std::move(fresh)}};
-  ojson inspections = ojson::array();
-  for (const auto& in : data.inspections) inspections.push_back(inspection_json(in));
-  j["inspections"] = std::move(inspections);
+  source["data_as_of"] = info.data_as_of;
+  source["rules_versions"] = info.rules_versions;
+  out_.write("{\n" + member("format", "jtai-export") + ",\n" + member("format_version", kJsonFormatVersion) + ",\n" +
+             member("export_date", ctx.export_date) + ",\n" + member("source", source) + ",\n  \"inspections\": [");
+}
+
+void JsonWriter::add(const Inspection& in) {
+  out_.write(std::string(first_ ? "\n    " : ",\n    ") + nested(inspection_json(in), 2));
+  first_ = false;
+}
+
+void JsonWriter::finish(const ExportContext& ctx, const std::vector<std::string>& new_keys) {
+  const DatasetInfo& info = ctx.info;
+  out_.write(first_ ? "],\n" : "\n  ],\n");
   ojson issues = ojson::array();
-  for (const auto& is : data.issues)
+  for (const auto& is : info.issues)
     issues.push_back({{"urn", is.urn},
                       {"authority", is.authority},
                       {"url", is.url},
@@ -86,19 +95,17 @@ ojson to_json(const ExportContext& ctx) {
                       {"letter_date", opt(is.letter_date)},
                       {"problem", is.problem},
                       {"details", is.details}});
-  j["known_extraction_issues"] = std::move(issues);
-  return j;
-}
-
-std::set<std::string> inspection_keys_in(const std::string& json_text) {
-  std::set<std::string> keys;
-  try {
-    auto j = nlohmann::json::parse(json_text);
-    for (const auto& in : j.at("inspections")) keys.insert(in.at("key").get<std::string>());
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("unreadable earlier export: ") + e.what());
-  }
-  return keys;
+  ojson counts = {{"jtai_letters_listed", info.jtai_publications},
+                  {"inspections", ctx.totals.inspections},
+                  {"authorities", ctx.totals.authorities},
+                  {"findings", ctx.totals.findings},
+                  {"known_extraction_issues", info.issues.size()}};
+  ojson changes = ojson::object();
+  for (const auto& [kind, n] : ctx.totals.changes) changes[kind] = n;
+  ojson fresh = {{"compared_with", opt(ctx.previous_export)}, {"keys", new_keys}, {"changes", changes}};
+  out_.write(member("known_extraction_issues", issues) + ",\n" + member("counts", counts) + ",\n" +
+             member("new_since_last_export", fresh) + "\n}\n");
+  out_.close();
 }
 
 }  // namespace jtai::exporter

@@ -1,23 +1,34 @@
 #pragma once
 // jtai.json: the export's records for programs (every inspection with its
 // authority codes, publication and report fields; the known issues; where
-// the data came from). Text is exactly as extracted: no formula guard, no
-// truncation.
+// the data came from; the counts and what is new). Written one inspection at
+// a time; the layout is what nlohmann's dump(2) would print. Text is exactly
+// as extracted: no formula guard, no truncation.
 #include <nlohmann/json.hpp>
 
-#include <set>
+#include <filesystem>
 #include <string>
 
 #include "export/context.hpp"
+#include "export/output_file.hpp"
 
 namespace jtai::exporter {
 
-inline constexpr int kJsonFormatVersion = 1;
+inline constexpr int kJsonFormatVersion = 2;
 
-nlohmann::ordered_json to_json(const ExportContext& context);
+class JsonWriter {
+ public:
+  // Writes the opening members (format, export date, source) and opens "inspections".
+  JsonWriter(const std::filesystem::path& path, const ExportContext& ctx);
+  void add(const Inspection& in);
+  // Closes "inspections" and writes the known issues, counts and what is new.
+  void finish(const ExportContext& ctx, const std::vector<std::string>& new_keys);
 
-// The inspection keys (inspection_key) an earlier jtai.json lists; throws
-// jtai::Error when the file cannot be read or parsed.
-std::set<std::string> inspection_keys_in(const std::string& json_text);
+ private:
+  OutputFile out_;
+  bool first_ = true;
+};
+
+nlohmann::ordered_json inspection_json(const Inspection& in);
 
 }  // namespace jtai::exporter

@@ -2,20 +2,19 @@
 
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <ctime>
-#include <memory>
+#include <set>
 
 #include "common/error.hpp"
 #include "export/cell_text.hpp"
-#include "export/tables.hpp"
 
 namespace jtai::exporter {
 
 namespace {
-
-using WorkbookPtr = std::unique_ptr<lxw_workbook, decltype(&lxw_workbook_free)>;
 
 std::optional<lxw_datetime> parse_iso_date(const std::string& s) {
   int y = 0, m = 0, d = 0;
@@ -42,104 +41,184 @@ time_t parse_utc_instant(const std::string& s) {
   return timegm(&tm);
 }
 
-class SheetWriter {
+// Lines a wrapped cell needs at a column width (characters): each paragraph
+// takes at least one line; a line holds about `width` characters.
+int wrapped_lines(const std::string& text, double width) {
+  const size_t per_line = std::max<size_t>(1, static_cast<size_t>(width * 1.1));
+  int lines = 0;
+  size_t chars = 0;
+  auto end_paragraph = [&] { lines += static_cast<int>(std::max<size_t>(1, (chars + per_line - 1) / per_line)); chars = 0; };
+  for (unsigned char c : text) {
+    if (c == '\n') end_paragraph();
+    else if ((c & 0xC0) != 0x80) ++chars;
+  }
+  end_paragraph();
+  return lines;
+}
+
+constexpr double kLineHeight = 15;
+
+void print_setup(lxw_worksheet* ws, bool repeat_header) {
+  worksheet_set_landscape(ws);
+  worksheet_set_paper(ws, 9);  // A4
+  worksheet_fit_to_pages(ws, 1, 0);
+  worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+  worksheet_set_footer(ws, "&L&A&RPage &P of &N");
+  if (repeat_header) worksheet_repeat_rows(ws, 0, 0);
+}
+
+struct Formats {
+  lxw_format *header, *text, *number, *wrap, *date, *url, *title, *bold;
+  explicit Formats(lxw_workbook* wb) {
+    header = workbook_add_format(wb);
+    format_set_bold(header);
+    format_set_text_wrap(header);
+    format_set_align(header, LXW_ALIGN_VERTICAL_TOP);
+    format_set_bg_color(header, 0xDDEBF7);
+    format_set_bottom(header, LXW_BORDER_THIN);
+    text = workbook_add_format(wb);
+    format_set_align(text, LXW_ALIGN_VERTICAL_TOP);
+    number = workbook_add_format(wb);  // left-aligned like the codes beside it
+    format_set_align(number, LXW_ALIGN_VERTICAL_TOP);
+    format_set_align(number, LXW_ALIGN_LEFT);
+    wrap = workbook_add_format(wb);
+    format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(wrap);
+    date = workbook_add_format(wb);
+    format_set_align(date, LXW_ALIGN_VERTICAL_TOP);
+    format_set_num_format(date, "yyyy-mm-dd");
+    url = workbook_add_format(wb);
+    format_set_align(url, LXW_ALIGN_VERTICAL_TOP);
+    format_set_underline(url, LXW_UNDERLINE_SINGLE);
+    format_set_font_color(url, LXW_COLOR_BLUE);
+    format_set_hyperlink(url);
+    title = workbook_add_format(wb);
+    format_set_bold(title);
+    format_set_font_size(title, 14);
+    format_set_align(title, LXW_ALIGN_VERTICAL_TOP);
+    bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    format_set_align(bold, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(bold);
+  }
+};
+
+// Writes cells: text never becomes a formula, long text is cut to Excel's limit.
+class Cells {
  public:
-  SheetWriter(lxw_workbook* wb, XlsxStats& stats) : stats_(stats) {
-    header_ = workbook_add_format(wb);
-    format_set_bold(header_);
-    format_set_text_wrap(header_);
-    format_set_align(header_, LXW_ALIGN_VERTICAL_TOP);
-    format_set_bg_color(header_, 0xDDEBF7);
-    format_set_bottom(header_, LXW_BORDER_THIN);
-    text_ = workbook_add_format(wb);
-    format_set_align(text_, LXW_ALIGN_VERTICAL_TOP);
-    number_ = workbook_add_format(wb);  // left-aligned like the codes beside it
-    format_set_align(number_, LXW_ALIGN_VERTICAL_TOP);
-    format_set_align(number_, LXW_ALIGN_LEFT);
-    wrap_ = workbook_add_format(wb);
-    format_set_align(wrap_, LXW_ALIGN_VERTICAL_TOP);
-    format_set_text_wrap(wrap_);
-    date_ = workbook_add_format(wb);
-    format_set_align(date_, LXW_ALIGN_VERTICAL_TOP);
-    format_set_num_format(date_, "yyyy-mm-dd");
-    url_ = workbook_add_format(wb);
-    format_set_align(url_, LXW_ALIGN_VERTICAL_TOP);
-    format_set_underline(url_, LXW_UNDERLINE_SINGLE);
-    format_set_font_color(url_, LXW_COLOR_BLUE);
-    format_set_hyperlink(url_);
-    title_ = workbook_add_format(wb);
-    format_set_bold(title_);
-    format_set_font_size(title_, 14);
-    bold_ = workbook_add_format(wb);
-    format_set_bold(bold_);
-    format_set_align(bold_, LXW_ALIGN_VERTICAL_TOP);
+  Cells(const Formats& f, XlsxStats& stats, int link_limit) : f_(f), stats_(stats), link_limit_(link_limit) {}
+
+  void text(lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const std::string& value, lxw_format* format) {
+    FittedCell fitted = fit_excel_cell(strip_control_characters(value));
+    if (fitted.truncated) ++stats_.truncated_cells;
+    lxw_error err = worksheet_write_string(ws, r, c, fitted.text.c_str(), format);
+    if (err != LXW_NO_ERROR) throw Error(std::string("cannot write a spreadsheet cell: ") + lxw_strerror(err));
   }
 
-  // The table with a frozen, filtered header row; returns the next free row.
-  lxw_row_t write_table(lxw_worksheet* ws, const Table& table, lxw_row_t first_row, bool freeze,
-                        double row_height = 0) {
-    worksheet_set_row(ws, first_row, 30, nullptr);  // two lines: headers wrap
-    for (size_t c = 0; c < table.columns.size(); ++c) {
-      const Column& col = table.columns[c];
-      worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), col.width, nullptr);
-      text(ws, first_row, c, col.header, header_);
-    }
-    lxw_row_t r = first_row + 1;
-    for (const auto& row : table.rows) {
-      if (row_height > 0) worksheet_set_row(ws, r, row_height, nullptr);
-      for (size_t c = 0; c < row.size(); ++c) cell(ws, r, c, table.columns[c], row[c]);
-      ++r;
-    }
-    const lxw_col_t last_col = static_cast<lxw_col_t>(table.columns.size() - 1);
-    worksheet_autofilter(ws, first_row, 0, r > first_row + 1 ? r - 1 : first_row, last_col);
-    if (freeze) worksheet_freeze_panes(ws, first_row + 1, 0);
-    return r;
-  }
+  void number(lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, double v) { worksheet_write_number(ws, r, c, v, f_.number); }
 
-  void cell(lxw_worksheet* ws, lxw_row_t r, size_t c, const Column& col, const std::string& value) {
+  // A typed cell; links count against the sheet's limit (*links).
+  void cell(lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const Column& col, const std::string& value, int* links) {
     if (value.empty()) return;
-    const lxw_col_t cc = static_cast<lxw_col_t>(c);
     switch (col.type) {
       case CellType::date:
         if (auto d = parse_iso_date(value)) {
-          worksheet_write_datetime(ws, r, cc, &*d, date_);
+          worksheet_write_datetime(ws, r, c, &*d, f_.date);
           return;
         }
         break;
       case CellType::integer:
         if (value.find_first_not_of("0123456789") == std::string::npos && value.size() < 15) {
-          worksheet_write_number(ws, r, cc, std::stod(value), number_);
+          number(ws, r, c, std::stod(value));
           return;
         }
         break;
       case CellType::url:
-        // Excel refuses links over 2,079 characters; such a URL stays plain text.
-        if (value.size() <= 2079 && worksheet_write_url_opt(ws, r, cc, value.c_str(), url_, value.c_str(),
-                                                            nullptr) == LXW_NO_ERROR)
-          return;
+        // Excel refuses links over 2,079 characters and more than 65,530 on a sheet:
+        // those URLs stay plain text (counted, reported once).
+        if (value.size() <= 2079 && (!links || *links < link_limit_)) {
+          if (worksheet_write_url_opt(ws, r, c, value.c_str(), f_.url, value.c_str(), nullptr) == LXW_NO_ERROR) {
+            if (links) ++*links;
+            return;
+          }
+        } else if (links && *links >= link_limit_) {
+          ++stats_.plain_links;
+        }
         break;
       case CellType::text:
         break;
     }
-    text(ws, r, c, value, col.wrap ? wrap_ : text_);
+    text(ws, r, c, value, col.wrap ? f_.wrap : f_.text);
   }
-
-  // The only way text reaches a cell: worksheet_write_string never makes a formula.
-  void text(lxw_worksheet* ws, lxw_row_t r, size_t c, const std::string& value, lxw_format* format) {
-    FittedCell fitted = fit_excel_cell(strip_control_characters(value));
-    if (fitted.truncated) ++stats_.truncated_cells;
-    lxw_error err = worksheet_write_string(ws, r, static_cast<lxw_col_t>(c), fitted.text.c_str(), format);
-    if (err != LXW_NO_ERROR) throw Error(std::string("cannot write a spreadsheet cell: ") + lxw_strerror(err));
-  }
-
-  lxw_format* title() const { return title_; }
-  lxw_format* bold() const { return bold_; }
-  lxw_format* wrap() const { return wrap_; }
-  lxw_format* url() const { return url_; }
 
  private:
+  const Formats& f_;
   XlsxStats& stats_;
-  lxw_format *header_, *text_, *number_, *wrap_, *date_, *url_, *title_, *bold_;
+  int link_limit_;
+};
+
+// One table written row by row, continued on "name (2)", ... at the row limit.
+class StreamSheet {
+ public:
+  StreamSheet(lxw_workbook* wb, const TableSpec& spec, const Formats& f, Cells& cells, XlsxStats& stats,
+              uint32_t row_limit, double max_row_height)
+      : wb_(wb), spec_(spec), f_(f), cells_(cells), stats_(stats), row_limit_(row_limit), max_height_(max_row_height) {
+    open(spec.name);
+  }
+
+  void add(const Row& row) {
+    if (row_ >= row_limit_) {
+      close_sheet();
+      std::string name = spec_.name + " (" + std::to_string(sheets_.size() + 1) + ")";
+      stats_.continued.push_back(name);
+      open(name);
+    }
+    int lines = 1;
+    for (size_t c = 0; c < row.size(); ++c)
+      if (spec_.columns[c].wrap) lines = std::max(lines, wrapped_lines(row[c], spec_.columns[c].width));
+    if (lines > 1) worksheet_set_row(ws_, row_, std::min(max_height_, lines * kLineHeight), nullptr);
+    for (size_t c = 0; c < row.size(); ++c)
+      cells_.cell(ws_, row_, static_cast<lxw_col_t>(c), spec_.columns[c], row[c], &links_);
+    ++row_;
+  }
+
+  void finish() { close_sheet(); }
+
+ private:
+  void open(const std::string& name) {
+    ws_ = workbook_add_worksheet(wb_, name.c_str());
+    if (!ws_) throw Error("cannot add the sheet " + name);
+    sheets_.push_back(ws_);
+    row_ = 0;
+    // links_ carries over: a table's continuation sheets share its 65,530 links, so the links
+    // libxlsxwriter keeps in memory (about 2 KB each while the workbook closes) stay bounded.
+    worksheet_set_row(ws_, 0, 30, nullptr);  // two lines: headers wrap
+    for (size_t c = 0; c < spec_.columns.size(); ++c) {
+      const Column& col = spec_.columns[c];
+      worksheet_set_column(ws_, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), col.width, nullptr);
+      cells_.text(ws_, 0, static_cast<lxw_col_t>(c), col.header, f_.header);
+    }
+    row_ = 1;
+    print_setup(ws_, true);
+    worksheet_freeze_panes(ws_, 1, static_cast<lxw_col_t>(authority_column(spec_) + 1));
+  }
+
+  void close_sheet() {
+    const lxw_col_t last_col = static_cast<lxw_col_t>(spec_.columns.size() - 1);
+    worksheet_autofilter(ws_, 0, 0, row_ > 1 ? row_ - 1 : 0, last_col);
+  }
+
+  lxw_workbook* wb_;
+  const TableSpec& spec_;
+  const Formats& f_;
+  Cells& cells_;
+  XlsxStats& stats_;
+  uint32_t row_limit_;
+  double max_height_;
+  std::vector<lxw_worksheet*> sheets_;
+  lxw_worksheet* ws_ = nullptr;
+  lxw_row_t row_ = 0;
+  int links_ = 0;
 };
 
 std::string join(const std::vector<std::string>& items, const std::string& sep) {
@@ -148,26 +227,165 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
-void write_about(lxw_worksheet* ws, SheetWriter& w, const ExportContext& ctx, int finding_rows,
-                 const XlsxStats& stats) {
-  const Dataset& data = ctx.data;
-  worksheet_set_column(ws, 0, 0, 34, nullptr);
-  worksheet_set_column(ws, 1, 1, 90, nullptr);
+std::string with_commas(long long n) {
+  std::string s = std::to_string(n), out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out;
+}
+
+int t_count(const ExportContext& ctx, const std::string& kind) {
+  auto it = ctx.totals.changes.find(kind);
+  return it == ctx.totals.changes.end() ? 0 : it->second;
+}
+
+}  // namespace
+
+struct XlsxWriter::Impl {
+  std::filesystem::path path;
+  lxw_workbook* wb = nullptr;
+  XlsxStats stats;
+  XlsxOptions options;
+  std::string tmpdir;
+  std::unique_ptr<Formats> formats;
+  std::unique_ptr<Cells> cells;
+  std::unique_ptr<StreamSheet> summary, inspections, findings;
+  ~Impl() {
+    if (wb) lxw_workbook_free(wb);
+  }
+
+  void write_trends(const ExportContext& ctx);
+  void write_about(const ExportContext& ctx);
+  void write_glossary();
+};
+
+XlsxWriter::XlsxWriter(const std::filesystem::path& path, const ExportContext& ctx, const XlsxOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.path = path;
+  m.options = options;
+  m.tmpdir = options.tmpdir.string();
+  lxw_workbook_options wo{};
+  wo.constant_memory = LXW_TRUE;
+  wo.tmpdir = m.tmpdir.empty() ? nullptr : m.tmpdir.data();
+  wo.use_zip64 = options.zip64 ? LXW_TRUE : LXW_FALSE;
+  m.wb = workbook_new_opt(path.c_str(), &wo);
+  if (!m.wb) throw Error("cannot create " + path.string());
+
+  lxw_doc_properties props{};
+  props.title = const_cast<char*>("JTAI findings");
+  props.subject = const_cast<char*>("Ofsted Joint Targeted Area Inspection letters: findings by local authority");
+  props.author = const_cast<char*>("jtai");
+  props.comments = const_cast<char*>("Generated by jtai export from its SQLite store");
+  const std::string as_of = ctx.info.data_as_of.empty() ? ctx.export_date : ctx.info.data_as_of;
+  props.created = parse_utc_instant(as_of);
+  if (props.created == 0) props.created = parse_utc_instant(ctx.export_date);
+  workbook_set_properties(m.wb, &props);
+
+  m.formats = std::make_unique<Formats>(m.wb);
+  m.cells = std::make_unique<Cells>(*m.formats, m.stats, options.link_limit);
+  m.summary = std::make_unique<StreamSheet>(m.wb, summary_spec(), *m.formats, *m.cells, m.stats, options.row_limit, 120);
+  m.inspections =
+      std::make_unique<StreamSheet>(m.wb, inspections_spec(), *m.formats, *m.cells, m.stats, options.row_limit, 120);
+  m.findings = std::make_unique<StreamSheet>(m.wb, findings_spec(), *m.formats, *m.cells, m.stats, options.row_limit, 300);
+}
+
+XlsxWriter::~XlsxWriter() = default;
+
+void XlsxWriter::add_summary(const Row& row) { impl_->summary->add(row); }
+void XlsxWriter::add_inspection(const Row& row) { impl_->inspections->add(row); }
+void XlsxWriter::add_finding(const Row& row) { impl_->findings->add(row); }
+
+void XlsxWriter::Impl::write_trends(const ExportContext& ctx) {
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "trends");
+  print_setup(ws, false);
+  worksheet_set_column(ws, 0, 0, 40, nullptr);
+  worksheet_set_column(ws, 1, 40, 11, nullptr);
+  worksheet_freeze_panes(ws, 0, 1);
+  const Totals& t = ctx.totals;
   lxw_row_t r = 0;
-  w.text(ws, r++, 0, "Ofsted Joint Targeted Area Inspection (JTAI) findings, gathered and extracted by jtai", w.title());
+  // A cross-table: a title, a header row, one row per key, a total column.
+  auto cross = [&](const std::string& title, const std::string& corner,
+                   const std::map<std::string, std::map<std::string, int>>& data, std::vector<std::string> cols,
+                   std::vector<std::string> row_order = {}) {
+    if (row_order.empty())
+      for (const auto& [key, counts] : data) row_order.push_back(key);
+    cells->text(ws, r++, 0, title, formats->title);
+    worksheet_set_row(ws, r, 30, nullptr);
+    cells->text(ws, r, 0, corner, formats->header);
+    for (size_t c = 0; c < cols.size(); ++c) cells->text(ws, r, static_cast<lxw_col_t>(c + 1), cols[c], formats->header);
+    cells->text(ws, r, static_cast<lxw_col_t>(cols.size() + 1), "total", formats->header);
+    ++r;
+    std::map<std::string, int> column_totals;
+    int grand = 0;
+    for (const auto& key : row_order) {
+      auto found = data.find(key);
+      if (found == data.end()) continue;
+      const auto& counts = found->second;
+      cells->text(ws, r, 0, key, formats->wrap);
+      int total = 0;
+      for (size_t c = 0; c < cols.size(); ++c) {
+        auto it = counts.find(cols[c]);
+        int n = it == counts.end() ? 0 : it->second;
+        cells->number(ws, r, static_cast<lxw_col_t>(c + 1), n);
+        total += n;
+        column_totals[cols[c]] += n;
+      }
+      cells->number(ws, r, static_cast<lxw_col_t>(cols.size() + 1), total);
+      grand += total;
+      ++r;
+    }
+    cells->text(ws, r, 0, "total", formats->bold);
+    for (size_t c = 0; c < cols.size(); ++c) cells->number(ws, r, static_cast<lxw_col_t>(c + 1), column_totals[cols[c]]);
+    cells->number(ws, r, static_cast<lxw_col_t>(cols.size() + 1), grand);
+    r += 2;
+  };
+  std::set<std::string> years, agencies;
+  for (const auto& [focus, by_year] : t.focus_by_year)
+    for (const auto& [year, n] : by_year) years.insert(year);
+  for (const auto& [section, by_agency] : t.section_by_agency)
+    for (const auto& [agency, n] : by_agency) agencies.insert(agency);
+  cross("Inspections by focus and year (of the fieldwork, else the letter)", "focus", t.focus_by_year,
+        {years.begin(), years.end()});
+  std::vector<std::string> section_rows;
+  for (const char* s : kSections) section_rows.push_back(section_label(s));
+  cross("Findings by section and agency (the subheading's agency, else each agency the text names)", "section",
+        t.section_by_agency, {agencies.begin(), agencies.end()}, section_rows);
+  std::map<std::string, std::map<std::string, int>> regions = t.region_by_section;
+  for (const auto& [region, n] : t.region_inspections) regions[region]["inspections"] = n;
+  std::vector<std::string> region_cols = {"inspections"};
+  for (const char* s : kSections) region_cols.push_back(section_label(s));
+  cross("Inspections and findings by region", "region", regions, region_cols);
+}
+
+void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "about");
+  print_setup(ws, false);
+  const DatasetInfo& info = ctx.info;
+  constexpr double kKeyWidth = 34, kValueWidth = 90;
+  worksheet_set_column(ws, 0, 0, kKeyWidth, nullptr);
+  worksheet_set_column(ws, 1, 1, kValueWidth, nullptr);
+  lxw_row_t r = 0;
+  worksheet_set_row(ws, r, 24, nullptr);
+  cells->text(ws, r++, 0, "Ofsted Joint Targeted Area Inspection (JTAI) findings, gathered and extracted by jtai", formats->title);
   ++r;
+  // Each row is as tall as its wrapped text, so no row's text runs over the next.
   auto pair = [&](const std::string& key, const std::string& value) {
-    w.text(ws, r, 0, key, w.bold());
-    if (!value.empty()) w.text(ws, r, 1, value, w.wrap());
+    int lines = std::max(wrapped_lines(key, kKeyWidth), wrapped_lines(value, kValueWidth));
+    worksheet_set_row(ws, r, std::min(409.0, lines * kLineHeight), nullptr);
+    cells->text(ws, r, 0, key, formats->bold);
+    if (!value.empty()) cells->text(ws, r, 1, value, formats->wrap);
     ++r;
   };
   pair("export date", ctx.export_date);
-  if (data.last_run) {
-    const RunInfo& run = *data.last_run;
+  if (info.last_run) {
+    const RunInfo& run = *info.last_run;
     if (!run.site.empty() && run.site.size() <= 2079 &&
         (run.site.rfind("http://", 0) == 0 || run.site.rfind("https://", 0) == 0)) {
-      w.text(ws, r, 0, "gathered from", w.bold());
-      worksheet_write_url_opt(ws, r, 1, run.site.c_str(), w.url(), run.site.c_str(), nullptr);
+      cells->text(ws, r, 0, "gathered from", formats->bold);
+      worksheet_write_url_opt(ws, r, 1, run.site.c_str(), formats->url, run.site.c_str(), nullptr);
       ++r;
     } else {
       pair("gathered from", run.site.empty() ? "(not recorded)" : run.site);
@@ -178,75 +396,152 @@ void write_about(lxw_worksheet* ws, SheetWriter& w, const ExportContext& ctx, in
   } else {
     pair("gathered from", "(no run recorded in the store)");
   }
-  pair("data as of", data.data_as_of);
-  pair("JTAI letters listed on the site", std::to_string(data.jtai_publications));
-  pair("inspections in this export", std::to_string(data.inspections.size()));
-  pair("authorities with a JTAI", std::to_string(latest_per_authority(data).size()));
-  pair("finding items", std::to_string(finding_rows));
-  pair("known extraction issues", std::to_string(data.issues.size()));
-  pair("rules version(s)", join(data.rules_versions, ", "));
-  pair("cells truncated", std::to_string(stats.truncated_cells) +
+  pair("data as of", info.data_as_of);
+  pair("JTAI letters listed on the site", with_commas(info.jtai_publications));
+  pair("inspections in this export", with_commas(ctx.totals.inspections));
+  pair("authorities with a JTAI", with_commas(ctx.totals.authorities));
+  pair("finding items", with_commas(ctx.totals.findings));
+  pair("known extraction issues", with_commas(static_cast<long long>(info.issues.size())));
+  pair("rules version(s)", join(info.rules_versions, ", "));
+  pair("cells truncated", with_commas(stats.truncated_cells) +
                               (stats.truncated_cells
                                    ? " cell(s) exceeded Excel's 32,767-character limit and end with \"" +
                                          std::string(kTruncationMarker.substr(1)) + "\""
                                    : std::string(" (no cell exceeded Excel's 32,767-character limit)")));
-  pair("sheets", "summary: each authority's latest JTAI; inspections: every JTAI letter; findings: one row per "
-                 "item; about: this sheet. Lists inside a cell have one item per line.");
+  pair("sheets continued",
+       stats.continued.empty()
+           ? std::string("none: every table fits Excel's 1,048,576 rows per sheet")
+           : "Excel allows 1,048,576 rows per sheet: the table continues on " + join(stats.continued, ", ") +
+                 " (same columns, the header repeated). The CSV files hold every row in one file.");
+  // The issue table below is written after this line: count its links past the limit now.
+  int plain_links = stats.plain_links, issue_links = 0;
+  for (const auto& issue : info.issues)
+    if (!issue.url.empty() && issue.url.size() <= 2079) {
+      if (issue_links < options.link_limit) ++issue_links;
+      else ++plain_links;
+    }
+  pair("links written as text",
+       plain_links
+           ? with_commas(plain_links) + " link(s) are plain text: Excel allows 65,530 hyperlinks per sheet "
+                                               "(a table's continuation sheets share its 65,530)"
+           : std::string("none (Excel allows 65,530 hyperlinks per sheet)"));
+  if (ctx.previous_export)
+    pair("changed since last export", "compared with the export of " + *ctx.previous_export + ": " +
+                                          with_commas(t_count(ctx, "new letter")) + " new letter(s), " +
+                                          with_commas(t_count(ctx, "changed item")) + " changed, " +
+                                          with_commas(t_count(ctx, "new item")) + " new and " +
+                                          with_commas(t_count(ctx, "removed item")) + " removed item(s): see changes.csv");
+  else
+    pair("changed since last export", "this is the first export here: nothing to compare with");
+  pair("sheets", "summary: each authority's latest JTAI; inspections: every JTAI letter; findings: one row per item; "
+                 "trends: counts by focus and year, section and agency, region; about: this sheet; glossary: every "
+                 "column of every sheet and file. Lists inside a cell have one item per line.");
   pair("formulas", "Every text cell is stored as text, never as a formula: text that begins with =, +, - or @ is "
                    "shown exactly as the letter has it. The CSV files prefix such text with an apostrophe (').");
   pair("codes", "LA code: DfE; LTLA23CD: ONS lower-tier local authority (2023); region code: DfE/ONS region.");
   ++r;
-  w.text(ws, r++, 0, "Known extraction issues (" + std::to_string(data.issues.size()) + ")", w.title());
-  if (data.issues.empty()) {
-    w.text(ws, r, 0, "none: every JTAI letter was extracted without warnings", w.wrap());
+  worksheet_set_row(ws, r, 24, nullptr);
+  cells->text(ws, r++, 0, "Known extraction issues (" + with_commas(static_cast<long long>(info.issues.size())) + ")",
+              formats->title);
+  if (info.issues.empty()) {
+    cells->text(ws, r, 0, "none: every JTAI letter was extracted without warnings", formats->wrap);
     return;
   }
-  Table issues = issues_table(data);
   // The issue table shares columns A and B with the key/value rows above: keep them wide.
-  issues.columns[0].width = 34;
-  issues.columns[1].width = 90;
-  w.write_table(ws, issues, r, /*freeze=*/false);
+  TableSpec spec = issues_spec();
+  spec.columns[0].width = kKeyWidth;
+  spec.columns[1].width = kValueWidth;
+  worksheet_set_row(ws, r, 30, nullptr);
+  const lxw_row_t header = r;
+  for (size_t c = 0; c < spec.columns.size(); ++c) {
+    if (c > 1) worksheet_set_column(ws, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), spec.columns[c].width, nullptr);
+    cells->text(ws, r, static_cast<lxw_col_t>(c), spec.columns[c].header, formats->header);
+  }
+  ++r;
+  int links = 0;
+  for (const auto& issue : info.issues) {
+    Row row = issue_row(issue);
+    int lines = 1;
+    for (size_t c = 0; c < row.size(); ++c)
+      if (spec.columns[c].wrap) lines = std::max(lines, wrapped_lines(row[c], spec.columns[c].width));
+    if (lines > 1) worksheet_set_row(ws, r, std::min(409.0, lines * kLineHeight), nullptr);
+    for (size_t c = 0; c < row.size(); ++c) cells->cell(ws, r, static_cast<lxw_col_t>(c), spec.columns[c], row[c], &links);
+    ++r;
+  }
+  worksheet_autofilter(ws, header, 0, r - 1, static_cast<lxw_col_t>(spec.columns.size() - 1));
 }
 
-}  // namespace
+void XlsxWriter::Impl::write_glossary() {
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "glossary");
+  print_setup(ws, true);
+  const double widths[] = {30, 26, 90};
+  for (lxw_col_t c = 0; c < 3; ++c) worksheet_set_column(ws, c, c, widths[c], nullptr);
+  worksheet_set_row(ws, 0, 30, nullptr);
+  const char* headers[] = {"sheet / file", "column", "definition"};
+  for (lxw_col_t c = 0; c < 3; ++c) cells->text(ws, 0, c, headers[c], formats->header);
+  lxw_row_t r = 1;
+  for (const auto& g : glossary()) {
+    int lines = std::max({wrapped_lines(g.where, widths[0]), wrapped_lines(g.column, widths[1]),
+                          wrapped_lines(g.definition, widths[2])});
+    if (lines > 1) worksheet_set_row(ws, r, lines * kLineHeight, nullptr);
+    cells->text(ws, r, 0, g.where, formats->wrap);
+    cells->text(ws, r, 1, g.column, formats->wrap);
+    cells->text(ws, r, 2, g.definition, formats->wrap);
+    ++r;
+  }
+  worksheet_freeze_panes(ws, 1, 0);
+  worksheet_autofilter(ws, 0, 0, r - 1, 2);
+}
 
-XlsxStats write_xlsx(const std::filesystem::path& path, const ExportContext& ctx) {
-  lxw_workbook_options options{};
-  options.constant_memory = LXW_FALSE;
-  options.use_zip64 = LXW_FALSE;
-  WorkbookPtr wb(workbook_new_opt(path.c_str(), &options), &lxw_workbook_free);
-  if (!wb) throw Error("cannot create " + path.string());
-
-  lxw_doc_properties props{};
-  props.title = const_cast<char*>("JTAI findings");
-  props.subject = const_cast<char*>("Ofsted Joint Targeted Area Inspection letters: findings by local authority");
-  props.author = const_cast<char*>("jtai");
-  props.comments = const_cast<char*>("Generated by jtai export from its SQLite store");
-  const std::string as_of = ctx.data.data_as_of.empty() ? ctx.export_date : ctx.data.data_as_of;
-  props.created = parse_utc_instant(as_of);
-  if (props.created == 0) props.created = parse_utc_instant(ctx.export_date);
-  workbook_set_properties(wb.get(), &props);
-
-  XlsxStats stats;
-  SheetWriter w(wb.get(), stats);
-  lxw_worksheet* summary = workbook_add_worksheet(wb.get(), "summary");
-  lxw_worksheet* inspections = workbook_add_worksheet(wb.get(), "inspections");
-  lxw_worksheet* findings = workbook_add_worksheet(wb.get(), "findings");
-  lxw_worksheet* about = workbook_add_worksheet(wb.get(), "about");
-
-  w.write_table(summary, summary_table(ctx.data), 0, true, 90);
-  w.write_table(inspections, inspections_table(ctx.data), 0, true, 90);
-  Table f = findings_table(ctx.data);
-  w.write_table(findings, f, 0, true);
-  write_about(about, w, ctx, static_cast<int>(f.rows.size()), stats);
-
+XlsxStats XlsxWriter::finish(const ExportContext& ctx) {
+  Impl& m = *impl_;
+  m.summary->finish();
+  m.inspections->finish();
+  m.findings->finish();
+  m.write_trends(ctx);
+  m.write_about(ctx);
+  m.write_glossary();
   errno = 0;
-  lxw_error err = workbook_close(wb.release());
+  lxw_workbook* wb = m.wb;
+  m.wb = nullptr;
+  lxw_error err = workbook_close(wb);
   const int os_error = errno;  // e.g. ENOSPC behind libxlsxwriter's generic zip error
   if (err != LXW_NO_ERROR)
-    throw Error("cannot write " + path.filename().string() + ": " + lxw_strerror(err) +
+    throw Error("cannot write " + m.path.filename().string() + ": " + lxw_strerror(err) +
                 (os_error ? std::string(" (") + std::strerror(os_error) + ")" : std::string()));
-  return stats;
+  return m.stats;
+}
+
+std::vector<GlossaryEntry> glossary() {
+  std::vector<GlossaryEntry> out;
+  auto add_spec = [&](const std::string& where, const TableSpec& spec) {
+    out.push_back({where, "(the table)", spec.description});
+    for (const auto& c : spec.columns) out.push_back({where, c.header, c.definition});
+  };
+  add_spec("summary sheet, summary.csv", summary_spec());
+  out.push_back({"inspections sheet, inspections.csv", "(the table)",
+                 inspections_spec().description + " Same columns as summary."});
+  add_spec("findings sheet, findings.csv", findings_spec());
+  out.push_back({"trends sheet", "(the table)",
+                 "Counts: inspections by focus and year; findings by section and agency; inspections and findings by region."});
+  out.push_back({"trends sheet", "focus / year", "Inspections per canonical focus and year of the fieldwork (else the letter)."});
+  out.push_back({"trends sheet", "section / agency",
+                 "Findings per section and agency: the agency of the item's subheading, else each agency its text "
+                 "names (an item naming two counts under both); \"(none named)\" when neither."});
+  out.push_back({"trends sheet", "region", "Inspections, and finding items per section, per English region."});
+  out.push_back({"trends sheet", "total", "The row's or column's sum."});
+  out.push_back({"about sheet", "(key, value)", "Where and when the data were gathered, counts, rules versions, limits met."});
+  add_spec("about sheet: known extraction issues", issues_spec());
+  add_spec("changes.csv", changes_spec());
+  out.push_back({"jtai.json", "(the file)",
+                 "Every inspection with its authority, publication and the whole extracted report, the known issues, "
+                 "counts and what is new; text exactly as extracted."});
+  out.push_back({"fingerprints.tsv", "(the file)",
+                 "One line per letter and finding item: letter key, section, item number, a hash of the text; the next "
+                 "export compares with it to list what changed."});
+  out.push_back({"index.html, index_data/", "(the page)",
+                 "A page to browse and search the findings; its data are in index_data/*.js beside it."});
+  return out;
 }
 
 }  // namespace jtai::exporter

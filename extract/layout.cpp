@@ -104,8 +104,10 @@ Page read_page(const poppler::page& pg, int index) {
   std::vector<Word> words;
   Box line_box;
   for (auto& tb : pg.text_list(poppler::page::text_list_include_font)) {
-    auto utf8 = tb.text().to_utf8();
-    std::string text = normalize_word(std::string_view(utf8.data(), utf8.size()));
+    const poppler::ustring utf16 = tb.text();
+    static_assert(sizeof(poppler::ustring::value_type) == sizeof(char16_t));
+    std::string text =
+        normalize_word(utf16_to_utf8({reinterpret_cast<const char16_t*>(utf16.data()), utf16.size()}));
     if (text.empty()) continue;
     auto r = tb.bbox();
     Word w{std::move(text),

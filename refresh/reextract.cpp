@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <map>
 #include <optional>
 #include <thread>
 
@@ -16,40 +15,34 @@ using extract::Report;
 
 namespace {
 
-struct CurrentExtraction {
-  std::string rules_version;
-  std::string kind;              // jtai | not_jtai | error (the PDF could not be read)
-  std::string reason;
-  std::optional<Report> report;  // nullopt for an error or a record that cannot be read back
-};
-
-std::map<int64_t, CurrentExtraction> current_extractions(store::Db& db) {
-  std::map<int64_t, CurrentExtraction> out;
-  auto st = db.prepare(
-      "SELECT publication_id, rules_version, kind, COALESCE(reason, ''), report_json FROM extractions "
-      "WHERE is_current = 1");
-  while (st.step()) {
-    CurrentExtraction current{st.column_text(1), st.column_text(2), st.column_text(3), std::nullopt};
-    if (current.kind != "error") {
-      try {
-        current.report = extract::report_from_json(nlohmann::json::parse(st.column_text(4)));
-      } catch (const std::exception&) {
-        // An unreadable stored record simply counts as changed.
-      }
-    }
-    out.emplace(st.column_int(0), std::move(current));
-  }
-  return out;
-}
+// Letters are handled in chunks: the main thread reads a chunk's stored
+// layouts and current records, workers extract it while the main thread writes
+// the previous chunk's results in one transaction. Memory stays bounded by the
+// chunk, whatever the number of letters.
+constexpr size_t kChunk = 64;
 
 // One letter's work, filled in by a worker thread.
 struct Job {
   const store::StoredLetter* letter = nullptr;
   std::optional<std::string> stored_layout;  // encoded, read from the store beforehand
+  std::optional<store::CurrentRecord> current;  // read from the store beforehand
   std::optional<std::string> new_layout;     // encoded, when the PDF had to be parsed
   std::optional<Report> report;
+  std::optional<Report> before;  // the current record parsed; nullopt for an error or unreadable one
   std::string error;
 };
+
+// The worker's share of comparing with the stored record: parsing it.
+void parse_current(Job& job) {
+  if (!job.current || job.current->kind == "error") return;
+  try {
+    job.before = extract::report_from_json(nlohmann::json::parse(job.current->report_json));
+  } catch (const std::exception&) {
+    // An unreadable stored record simply counts as changed.
+  }
+  job.current->report_json.clear();
+  job.current->report_json.shrink_to_fit();
+}
 
 void run_job(Job& job, const fs::path& data_dir, const extract::RuleSet& rules) {
   const auto& letter = *job.letter;
@@ -127,44 +120,11 @@ std::vector<std::string> changed_fields(const Report& a, const Report& b) {
   return out;
 }
 
-ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& rules,
-                                  const ReextractOptions& options) {
-  auto started = std::chrono::steady_clock::now();
-  ReextractResult result;
-  const std::string rules_version{rules.version()};
+namespace {
 
-  std::vector<store::StoredLetter> letters = store.stored_letters();
-  auto current = current_extractions(store.db());
-  result.letters = static_cast<int>(letters.size());
-
-  std::vector<Job> jobs;
-  jobs.reserve(letters.size());
-  for (const auto& letter : letters) {
-    auto it = current.find(letter.publication.id);
-    bool up_to_date = it != current.end() && it->second.rules_version == rules_version;
-    if (options.only_outdated && up_to_date) continue;
-    Job job;
-    job.letter = &letter;
-    job.stored_layout = store.load_layout(letter.file.sha256, extract::kLayoutVersion);
-    jobs.push_back(std::move(job));
-  }
-
-  // Workers only read the RuleSet and write their own Job; SQLite stays on this thread.
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    while (true) {
-      size_t i = next.fetch_add(1);
-      if (i >= jobs.size()) break;
-      run_job(jobs[i], store.data_dir(), rules);
-    }
-  };
-  int threads = std::clamp(options.threads, 1, std::max(1, static_cast<int>(jobs.size())));
-  {
-    std::vector<std::jthread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-  }
-
+// Stores one chunk's results (one transaction) and records what changed.
+void save_chunk(store::Store& store, std::vector<Job>& jobs, ReextractResult& result) {
+  store::Transaction tx(store.db());
   for (auto& job : jobs) {
     const auto& letter = *job.letter;
     if (!job.report) {
@@ -177,10 +137,9 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
       store.save_layout(letter.file.sha256, extract::kLayoutVersion, *job.new_layout);
     }
     Report& fresh = *job.report;
-    auto it = current.find(letter.publication.id);
-    bool had_current = it != current.end();
-    bool same_record = had_current && it->second.report && without_version(*it->second.report) == without_version(fresh);
-    if (same_record && it->second.rules_version == fresh.rules_version) continue;  // nothing new to store
+    bool had_current = job.current.has_value();
+    bool same_record = job.before && without_version(*job.before) == without_version(fresh);
+    if (same_record && job.current->rules_version == fresh.rules_version) continue;  // nothing new to store
 
     store.save_extraction(letter.publication.id, letter.file.sha256, fresh);
     ++result.saved;
@@ -188,17 +147,74 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
     LetterChange change;
     change.publication_id = letter.publication.id;
     change.letter = letter_name(letter.authority_name, fresh.letter_date ? fresh.letter_date : letter.publication.published_on);
-    if (it->second.report) {
-      change.fields = changed_fields(*it->second.report, fresh);
-      change.findings_changed = findings_differ(*it->second.report, fresh);
+    if (job.before) {
+      change.fields = changed_fields(*job.before, fresh);
+      change.findings_changed = findings_differ(*job.before, fresh);
     } else {
-      change.fields = {it->second.kind == "error" ? "extracted (was unreadable: " + it->second.reason + ")"
-                                                  : std::string("whole record (the stored one could not be read)")};
+      change.fields = {job.current->kind == "error" ? "extracted (was unreadable: " + job.current->reason + ")"
+                                                    : std::string("whole record (the stored one could not be read)")};
       change.findings_changed = true;
     }
     if (change.findings_changed) ++result.findings_changed;
     result.changes.push_back(std::move(change));
   }
+  tx.commit();
+}
+
+}  // namespace
+
+ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& rules,
+                                  const ReextractOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  ReextractResult result;
+  const std::string rules_version{rules.version()};
+
+  // --only-outdated asks the database which letters need work: with nothing
+  // to do, no layout or record is read at all.
+  std::vector<store::StoredLetter> letters =
+      options.only_outdated ? store.letters_outdated_for(rules_version) : store.stored_letters();
+  result.letters = options.only_outdated ? store.count_stored_letters() : static_cast<int>(letters.size());
+
+  auto load_chunk = [&](size_t begin) {
+    std::vector<Job> jobs;
+    size_t end = std::min(letters.size(), begin + kChunk);
+    jobs.reserve(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      Job job;
+      job.letter = &letters[i];
+      job.stored_layout = store.load_layout(letters[i].file.sha256, extract::kLayoutVersion);
+      job.current = store.current_record(letters[i].publication.id);
+      jobs.push_back(std::move(job));
+    }
+    return jobs;
+  };
+  // Workers only read the RuleSet and write their own Job; SQLite stays on this thread.
+  auto extract_chunk = [&](std::vector<Job>& jobs) {
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      while (true) {
+        size_t i = next.fetch_add(1);
+        if (i >= jobs.size()) break;
+        run_job(jobs[i], store.data_dir(), rules);
+        parse_current(jobs[i]);
+        jobs[i].stored_layout.reset();
+      }
+    };
+    int threads = std::clamp(options.threads, 1, std::max(1, static_cast<int>(jobs.size())));
+    std::vector<std::jthread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  };
+
+  std::vector<Job> done;  // extracted, waiting to be saved
+  for (size_t begin = 0; begin < letters.size(); begin += kChunk) {
+    std::vector<Job> jobs = load_chunk(begin);
+    {
+      std::jthread extracting([&] { extract_chunk(jobs); });
+      if (!done.empty()) save_chunk(store, done, result);
+    }
+    done = std::move(jobs);
+  }
+  if (!done.empty()) save_chunk(store, done, result);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

@@ -39,18 +39,31 @@ Db::Db(const std::filesystem::path& path, bool read_only) : path_(path) {
 }
 
 Db::~Db() {
+  finalize_cached();
   if (db_) sqlite3_close_v2(db_);
 }
 
-Db::Db(Db&& other) noexcept : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+Db::Db(Db&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)), cached_(std::move(other.cached_)) {}
 
 Db& Db::operator=(Db&& other) noexcept {
   if (this != &other) {
+    finalize_cached();
     if (db_) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
+    cached_ = std::move(other.cached_);
   }
   return *this;
+}
+
+void Db::finalize_cached() { cached_.clear(); }
+
+Statement& Db::cached(const std::string& sql) {
+  auto it = cached_.find(sql);
+  if (it == cached_.end()) it = cached_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+  it->second->reset();
+  return *it->second;
 }
 
 void Db::exec(std::string_view sql) {
@@ -158,17 +171,19 @@ bool Statement::column_is_null(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
 }
 
-Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Db& db) : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+  db_.exec(nested_ ? "SAVEPOINT jtai_nested" : "BEGIN IMMEDIATE");
+}
 Transaction::~Transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      db_.exec(nested_ ? "ROLLBACK TO jtai_nested; RELEASE jtai_nested" : "ROLLBACK");
     } catch (...) {
     }
   }
 }
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.exec(nested_ ? "RELEASE jtai_nested" : "COMMIT");
   done_ = true;
 }
 

@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace jtai::store {
 
@@ -25,14 +27,22 @@ class Db {
 
   void exec(std::string_view sql);  // one or more statements, no results
   Statement prepare(std::string_view sql);
+  // A statement prepared once per connection and kept (reset, bindings
+  // cleared) for the hot write paths that run once per letter. The reference
+  // stays valid while the Db lives; do not hold it across another call that
+  // may use the same SQL text.
+  Statement& cached(const std::string& sql);
   int64_t last_insert_rowid() const;
   int changes() const;
   sqlite3* handle() const { return db_; }
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  void finalize_cached();
+
   sqlite3* db_ = nullptr;
   std::filesystem::path path_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cached_;
 };
 
 class Statement {
@@ -76,6 +86,9 @@ class Statement {
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit()ed.
+// Inside an open transaction it is a SAVEPOINT instead (released on commit,
+// rolled back to on destruction), so a caller can batch many one-letter
+// writes into one transaction: each still commits or fails as a whole.
 class Transaction {
  public:
   explicit Transaction(Db& db);
@@ -86,6 +99,7 @@ class Transaction {
 
  private:
   Db& db_;
+  bool nested_ = false;
   bool done_ = false;
 };
 

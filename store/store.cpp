@@ -151,27 +151,28 @@ std::vector<FindingRow> findings_of(const extract::Report& report) {
   return out;
 }
 
-// search_items holds the items of each publication's current jtai extraction
-// (see migration 2); this brings one publication's rows in step.
-// Removes a publication's rows first: called before an extraction is deleted, so
-// that the FTS delete trigger always sees the rows go (not a foreign-key cascade).
+// Removes a publication's rows from search_items: called before an extraction is
+// deleted, so that the FTS delete trigger always sees the rows go (not a
+// foreign-key cascade).
 void unindex_items(Db& db, int64_t publication_id) {
-  auto del = db.prepare(
+  auto& del = db.cached(
       "DELETE FROM search_items WHERE extraction_id IN (SELECT id FROM extractions WHERE publication_id = ?1)");
   del.bind(1, publication_id);
   del.run();
 }
 
+// search_items holds the items of each publication's current jtai extraction
+// (see migration 3); this brings one publication's rows in step.
 void index_current_items(Db& db, int64_t publication_id) {
   unindex_items(db, publication_id);
-  auto headline = db.prepare(
+  auto& headline = db.cached(
       "INSERT INTO search_items (extraction_id, section, position, text, agencies) "
       "SELECT id, 'headline', 1, headline_findings, COALESCE(json_extract(report_json, '$.headline_agencies'), '[]') "
       "FROM extractions WHERE publication_id = ?1 AND is_current = 1 AND kind = 'jtai' "
       "AND COALESCE(headline_findings, '') != ''");
   headline.bind(1, publication_id);
   headline.run();
-  auto items = db.prepare(
+  auto& items = db.cached(
       "INSERT INTO search_items (extraction_id, section, position, title, subheading, text, agency, agencies) "
       "SELECT f.extraction_id, f.section, f.position, f.title, f.subheading, f.text, f.agency, f.agencies "
       "FROM findings f JOIN extractions e ON e.id = f.extraction_id "
@@ -181,13 +182,14 @@ void index_current_items(Db& db, int64_t publication_id) {
 }
 
 std::vector<FindingKey> stored_findings(Db& db, int64_t extraction_id) {
-  auto st = db.prepare(
+  auto& st = db.cached(
       "SELECT section, position, COALESCE(title, ''), text FROM findings WHERE extraction_id = ?1 "
       "ORDER BY section, position");
   st.bind(1, extraction_id);
   std::vector<FindingKey> out;
   while (st.step())
     out.emplace_back(st.column_text(0), static_cast<int>(st.column_int(1)), st.column_text(2), st.column_text(3));
+  st.reset();
   return out;
 }
 
@@ -197,10 +199,12 @@ struct CurrentExtraction {
 };
 
 std::optional<CurrentExtraction> current_extraction(Db& db, int64_t publication_id) {
-  auto st = db.prepare("SELECT id, kind FROM extractions WHERE publication_id = ?1 AND is_current = 1");
+  auto& st = db.cached("SELECT id, kind FROM extractions WHERE publication_id = ?1 AND is_current = 1");
   st.bind(1, publication_id);
   if (!st.step()) return std::nullopt;
-  return CurrentExtraction{st.column_int(0), st.column_text(1)};
+  CurrentExtraction current{st.column_int(0), st.column_text(1)};
+  st.reset();
+  return current;
 }
 
 bool process_alive(int64_t pid) {
@@ -401,7 +405,7 @@ bool Store::file_path_taken(const std::string& path, int64_t publication_id) {
 
 void Store::save_layout(const std::string& sha256, int layout_version, const std::string& data) {
   Transaction tx(db_);
-  auto st = db_.prepare(
+  auto& st = db_.cached(
       "INSERT INTO layouts (sha256, layout_version, data, created_at) VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT (sha256, layout_version) DO UPDATE SET data = excluded.data, created_at = excluded.created_at");
   st.bind(1, sha256).bind(2, layout_version).bind_blob(3, data).bind(4, timestamp_now());
@@ -410,10 +414,12 @@ void Store::save_layout(const std::string& sha256, int layout_version, const std
 }
 
 std::optional<std::string> Store::load_layout(const std::string& sha256, int layout_version) {
-  auto st = db_.prepare("SELECT data FROM layouts WHERE sha256 = ?1 AND layout_version = ?2");
+  auto& st = db_.cached("SELECT data FROM layouts WHERE sha256 = ?1 AND layout_version = ?2");
   st.bind(1, sha256).bind(2, layout_version);
   if (!st.step()) return std::nullopt;
-  return st.column_blob(0);
+  std::string data = st.column_blob(0);
+  st.reset();
+  return data;
 }
 
 // ---- extractions ---------------------------------------------------------------
@@ -439,16 +445,16 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
 
   unindex_items(db_, publication_id);
   // One row per (publication, rules version): the same rules version run again replaces its own row.
-  auto del = db_.prepare("DELETE FROM extractions WHERE publication_id = ?1 AND rules_version = ?2");
+  auto& del = db_.cached("DELETE FROM extractions WHERE publication_id = ?1 AND rules_version = ?2");
   del.bind(1, publication_id).bind(2, report.rules_version);
   del.run();
-  auto clear = db_.prepare("UPDATE extractions SET is_current = 0 WHERE publication_id = ?1 AND is_current = 1");
+  auto& clear = db_.cached("UPDATE extractions SET is_current = 0 WHERE publication_id = ?1 AND is_current = 1");
   clear.bind(1, publication_id);
   clear.run();
 
   auto warnings = nlohmann::ordered_json::array();
   for (const auto& w : report.warnings) warnings.push_back(extract::to_json(w));
-  auto st = db_.prepare(
+  auto& st = db_.cached(
       "INSERT INTO extractions (publication_id, sha256, rules_version, extracted_at, is_current, kind, reason, "
       "letter_date, inspection_start, inspection_end, theme, theme_phrase, deep_dive, headline_findings, "
       "no_priority_actions, warnings, report_json, round, focus) "
@@ -466,7 +472,7 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
   st.run();
   saved.extraction_id = db_.last_insert_rowid();
 
-  auto ins = db_.prepare(
+  auto& ins = db_.cached(
       "INSERT INTO findings (extraction_id, section, position, title, text, subheading, kind, agency, agencies) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   for (const auto& f : findings) {
@@ -550,13 +556,15 @@ std::optional<std::string> Store::current_rules_version(int64_t publication_id) 
 }
 
 namespace {
-std::vector<StoredLetter> query_letters(Db& db, const std::string& extra_where) {
+std::vector<StoredLetter> query_letters(Db& db, const std::string& extra_where,
+                                        const std::optional<std::string>& param = std::nullopt) {
   std::string sql = "SELECT p.id, p.urn, p.file_id, p.url, p.kind, p.title, p.published_on, p.first_seen, "
                     "p.last_seen, p.gone_since, f.publication_id, f.path, f.sha256, f.size, f.fetched_at, "
                     "COALESCE(a.name, '') FROM publications p JOIN files f ON f.publication_id = p.id "
                     "LEFT JOIN authorities a ON a.urn = p.urn WHERE p.kind = 'jtai'" +
                     extra_where + " ORDER BY p.urn, p.published_on, p.id";
   auto st = db.prepare(sql);
+  if (param) st.bind(1, *param);
   std::vector<StoredLetter> out;
   while (st.step()) {
     StoredLetter l;
@@ -570,6 +578,30 @@ std::vector<StoredLetter> query_letters(Db& db, const std::string& extra_where) 
 }  // namespace
 
 std::vector<StoredLetter> Store::stored_letters() { return query_letters(db_, ""); }
+
+std::vector<StoredLetter> Store::letters_outdated_for(const std::string& rules_version) {
+  return query_letters(db_,
+                       " AND NOT EXISTS (SELECT 1 FROM extractions e WHERE e.publication_id = p.id AND "
+                       "e.is_current = 1 AND e.rules_version = ?1)",
+                       rules_version);
+}
+
+int Store::count_stored_letters() {
+  auto st = db_.prepare("SELECT COUNT(*) FROM publications p JOIN files f ON f.publication_id = p.id WHERE p.kind = 'jtai'");
+  st.step();
+  return static_cast<int>(st.column_int(0));
+}
+
+std::optional<CurrentRecord> Store::current_record(int64_t publication_id) {
+  auto& st = db_.cached(
+      "SELECT rules_version, kind, COALESCE(reason, ''), report_json FROM extractions "
+      "WHERE publication_id = ?1 AND is_current = 1");
+  st.bind(1, publication_id);
+  if (!st.step()) return std::nullopt;
+  CurrentRecord r{st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3)};
+  st.reset();
+  return r;
+}
 
 std::vector<StoredLetter> Store::letters_without_current_extraction() {
   return query_letters(db_,

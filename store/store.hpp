@@ -89,6 +89,14 @@ struct SavedExtraction {
   bool findings_changed = false;  // differs from the previous current extraction (or is the first)
 };
 
+// The current extraction of a publication as stored, record unparsed.
+struct CurrentRecord {
+  std::string rules_version;
+  std::string kind;  // jtai | not_jtai | error
+  std::string reason;
+  std::string report_json;
+};
+
 // UTC time with milliseconds, e.g. "2026-11-22T01:30:37.123Z". Run start and
 // seen-at times use it so that runs a second apart still order correctly.
 std::string timestamp_now();
@@ -148,6 +156,11 @@ class Store {
   // between download and extraction).
   std::vector<StoredLetter> letters_without_current_extraction();
   std::vector<StoredLetter> stored_letters();  // every JTAI publication with a stored PDF
+  // Stored letters with no current extraction made under `rules_version`: the
+  // work of `reextract --only-outdated`, found by the database alone.
+  std::vector<StoredLetter> letters_outdated_for(const std::string& rules_version);
+  int count_stored_letters();
+  std::optional<CurrentRecord> current_record(int64_t publication_id);
 
   // HTTP cache for conditional GET.
   std::optional<HttpCacheEntry> http_cache(const std::string& url);

@@ -57,6 +57,12 @@ def main(export_dir):
             check(row[col["letter date"]] == w["letter"], f"letter date of {w['name']}")
             check(row[col["publication date"]] == w["published"], f"publication date of {w['name']}")
             check(row[col["theme"]] == w["theme"], f"theme of {w['name']}")
+            check(row[col["focus"]] == (w["focus"] or ""), f"focus of {w['name']}")
+            check(row[col["round"]] == (w["round"] or ""), f"round of {w['name']}")
+            check(row[col["region name"]] == (w["region_name"] or ""), f"region name of {w['name']}")
+            check(row[col["priority actions status"]] == w["status"], f"priority actions status of {w['name']}")
+            counts = [row[col[h]] for h in ("priority actions (n)", "improvements (n)", "strengths (n)", "case studies (n)")]
+            check(counts == [str(n) for n in w["counts"]], f"section counts of {w['name']}: {counts}")
             check(row[col["link to the PDF"]] == w["url"], f"link of {w['name']}")
             check(row[col["areas for priority action"]] == guarded(w["priority"] or ""),
                   f"priority actions of {w['name']}: {row[col['areas for priority action']]!r}")
@@ -80,10 +86,38 @@ def main(export_dir):
     study = [r for r in rows[1:] if r[col["section"]] == "case study"]
     check(len(study) == 1 and study[0][col["case study title"]] == "Practice study: highly effective practice",
           "case study row")
-    positions = [r[col["position"]] for r in rows[1:] if r[col["URN"]] == "80426" and r[col["letter date"]] == "2017-07-10"
+    positions = [r[col["item number"]] for r in rows[1:] if r[col["URN"]] == "80426" and r[col["letter date"]] == "2017-07-10"
                  and r[col["section"]] == "strength"]
     check(positions == ["1", "2", "3"], f"strength positions {positions}")
-    print("csv: ok (summary, inspections, findings: BOM, CRLF, RFC 4180 quoting, formula guard, values)")
+    # Every findings row is self-sufficient: its letter's details repeat on it.
+    by_url = {w["url"]: w for w in E.INSPECTIONS}
+    for r in rows[1:]:
+        w = by_url[r[col["link to the PDF"]]]
+        for h, key in (("local authority", "name"), ("LA code", "la"), ("region code", "region"), ("LTLA23CD", "ltla"), ("region name", "region_name"),
+                       ("inspection start", "start"), ("inspection end", "end"), ("letter date", "letter"),
+                       ("theme", "theme"), ("focus", "focus")):
+            check(r[col[h]] == (w[key] or ""), f"findings {h} of {w['name']}: {r[col[h]]!r}")
+    counted = {}
+    for r in rows[1:]:
+        counted.setdefault(r[col["link to the PDF"]], [0, 0, 0, 0])[
+            ["priority action", "improvement", "strength", "case study"].index(r[col["section"]])] += 1
+    for w in E.INSPECTIONS:
+        check(counted.get(w["url"], [0, 0, 0, 0]) == w["counts"], f"findings rows of {w['name']}: {counted.get(w['url'])}")
+
+    seen = 0
+    for r in rows[1:]:
+        file_id = r[col["link to the PDF"]].rsplit("/", 1)[1][:-4]
+        want = E.AGENCY_ITEMS.get((file_id, r[col["section"]], r[col["item number"]]), ("", "", ""))
+        got = (r[col["subheading"]], r[col["agency"]], r[col["agencies"]])
+        check(got == want, f"subheading/agency/agencies of {file_id} {r[col['section']]} {r[col['item number']]}: {got}")
+        seen += want != ("", "", "")
+    check(seen == len(E.AGENCY_ITEMS), f"{seen} rows with agencies")
+    study = [r for r in rows[1:] if r[col["section"]] == "case study"][0]
+    check(study[col["case study kind"]] == "highly effective practice", f"case study kind {study[col['case study kind']]!r}")
+
+    changes = read(os.path.join(export_dir, "changes.csv"))
+    check(changes[0] == E.CHANGES_HEADERS, f"changes.csv header {changes[0]}")
+    print("csv: ok (summary, inspections, findings, changes: BOM, CRLF, RFC 4180 quoting, formula guard, self-sufficient findings rows, focus, counts, priority-action status)")
 
 
 if __name__ == "__main__":

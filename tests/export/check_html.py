@@ -88,6 +88,14 @@ class WebSocket:
 
 
 class DevTools:
+    def settle(self):
+        for _ in range(400):
+            r = self.call("Runtime.evaluate", expression="window.JTAI && JTAI.ready === true", returnByValue=True)
+            if r["result"].get("value"):
+                return
+            time.sleep(0.05)
+        fail("the page did not settle")
+
     def __init__(self, ws):
         self.ws, self.next_id, self.events = ws, 0, []
 
@@ -111,6 +119,8 @@ class DevTools:
         fail(f"no {method} event")
 
     def js(self, expression):
+        if expression.startswith(("document.getElementById('match-count')", "document.querySelectorAll('#authority-table li")):
+            self.settle()
         r = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         check("exceptionDetails" not in r, f"page script failed: {expression}: {r.get('exceptionDetails')}")
         return r["result"].get("value")
@@ -132,24 +142,62 @@ class DevTools:
             f.write(base64.b64decode(data))
 
 
-VISIBLE_ROWS = ("Array.from(document.querySelectorAll('#authority-table tbody tr'))"
-                ".filter(r => !r.hidden).map(r => r.cells[0].firstChild.textContent)")
+VISIBLE_ROWS = ("Array.from(document.querySelectorAll('#authority-table tbody tr.authority'))"
+                ".map(r => r.querySelector('.name').textContent)")
+COUNT = "document.getElementById('match-count').textContent"
+HITS = "document.querySelectorAll('#authority-table li.hit').length"
+MARKS = "Array.from(document.querySelectorAll('#authority-table li.hit mark')).map(m => m.textContent.toLowerCase())"
 
 
-def static_checks(html):
+def static_checks(html, data_dir):
     check('<meta name="viewport" content="width=device-width, initial-scale=1">' in html, "no viewport meta")
     check(not re.search(r'<(script|img|iframe|link|source|video|audio)[^>]+(src|href)=["\']?(https?:)?//', html, re.I),
           "the page loads something from the network")
     check("@import" not in html and "url(http" not in html, "CSS fetches something")
-    check("<script>window.__pwned" not in html and "<img src=x" not in html, "PDF text reached the page unescaped")
-    check("&lt;script&gt;window.__pwned=2&lt;/script&gt;" in html, "escaped headline missing")
-    for name in ("jtai_summary.xlsx", "summary.csv", "inspections.csv", "findings.csv", "jtai.json"):
+    check("window.__pwned" not in html and "<img src=x" not in html, "PDF text reached the page itself")
+    for name in ("jtai_summary.xlsx", "summary.csv", "inspections.csv", "findings.csv", "changes.csv", "jtai.json"):
         check(f'href="{name}"' in html, f"no relative link to {name}")
-    check("<svg" in html and "<rect" in html, "no inline SVG chart")
+    check('<script src="index_data/inspections.js"></script>' in html, "the page does not load its data file")
+    data = open(os.path.join(data_dir, "inspections.js"), encoding="utf-8").read()
+    check(data.isascii(), "the data file is not ASCII-escaped")
+    parts = sorted(f for f in os.listdir(data_dir) if f.startswith("findings-"))
+    check(parts == ["findings-0001.js"], f"data parts: {parts}")
+    check(f"JTAI.partCount={len(parts)};" in data, "partCount does not match the files")
+
+
+def select(dt, ident, value):
+    dt.js(f"var s=document.getElementById('{ident}');s.value={json.dumps(value)};"
+          "s.dispatchEvent(new Event('change'));true")
+    check(dt.js(f"document.getElementById('{ident}').value") == value, f"{ident} has no option {value!r}")
+
+
+def settle(dt):
+    """Waits until the page has applied the last input and drawn what is open (JTAI.ready)."""
+    for _ in range(400):
+        if dt.js("window.JTAI && JTAI.ready === true"):
+            return
+        time.sleep(0.05)
+    fail("the page did not settle")
+
+
+def names(dt):
+    settle(dt)
+    return [n.strip() for n in dt.js(VISIBLE_ROWS)]
+
+
+def open_row(dt, urn):
+    settle(dt)
+    dt.js(f"var b=document.querySelector('tr.authority[data-urn=\"{urn}\"] button.open');"
+          "if(b.getAttribute('aria-expanded')!=='true')b.click(); true")
+    for _ in range(100):
+        if dt.js(f"!!document.querySelector('tr.detail[data-urn=\"{urn}\"] .inspection')"):
+            return
+        time.sleep(0.05)
+    fail(f"the inspections of {urn} did not open")
 
 
 def main(index, shots, work):
-    static_checks(open(index, encoding="utf-8").read())
+    static_checks(open(index, encoding="utf-8").read(), os.path.join(os.path.dirname(index), "index_data"))
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     check(os.path.exists(chromium), "chromium is not installed (Debian package chromium)")
     profile = os.path.join(work, "profile")
@@ -179,51 +227,120 @@ def main(index, shots, work):
         dt = DevTools(WebSocket("127.0.0.1", port, ws_path))
         dt.call("Network.enable")
         dt.call("Page.enable")
+        dt.call("Runtime.enable")
         dt.call("Emulation.setDeviceMetricsOverride", width=1200, height=1500, deviceScaleFactor=1, mobile=False)
-        dt.call("Page.navigate", url="file://" + os.path.abspath(index))
+        url = "file://" + os.path.abspath(index)
+        dt.call("Page.navigate", url=url)
         dt.wait_event("Page.loadEventFired")
 
-        names = [n.strip() for n in dt.js(VISIBLE_ROWS)]
-        check(names == [w["name"] for w in E.SUMMARY], f"rows before search: {names}")
-        check(dt.js("document.getElementById('match-count').textContent") == "3 of 3 authorities", "count text")
+        check(names(dt) == [w["name"] for w in E.SUMMARY], f"rows before search: {names(dt)}")
+        check(dt.js(COUNT) == "3 of 3 authorities", f"count text: {dt.js(COUNT)!r}")
         check(dt.js("typeof window.__pwned") == "undefined", "text from a PDF ran as script")
-        check(dt.js("document.querySelectorAll('img').length") == 0, "text from a PDF became an element")
+        check(dt.js("document.querySelectorAll('#chart-svg rect').length") == 4, "the chart does not show 4 inspections")
 
         # Typing filters the table: by name, then by a word only inside an inspection's findings.
         dt.js("document.getElementById('search').focus(); true")
         dt.type_text("norf")
-        names = [n.strip() for n in dt.js(VISIBLE_ROWS)]
-        check(names == ["Norfolk"], f"rows after typing 'norf': {names}")
-        check(dt.js("document.getElementById('match-count').textContent") == "1 of 3 authorities", "count after search")
+        check(names(dt) == ["Norfolk"], f"rows after typing 'norf': {names(dt)}")
+        check(dt.js(COUNT).startswith("1 of 3 authorities"), f"count after search: {dt.js(COUNT)!r}")
         dt.clear_search()
-        check(len(dt.js(VISIBLE_ROWS)) == 3, "clearing the search shows every row")
+        check(len(names(dt)) == 3, "clearing the search shows every row")
         dt.type_text("toolkit")
-        names = [n.strip() for n in dt.js(VISIBLE_ROWS)]
-        check(names == ["Barnsley"], f"rows after typing 'toolkit' (a 2017 strength): {names}")
+        check(names(dt) == ["Barnsley"], f"rows after typing 'toolkit' (a 2017 strength): {names(dt)}")
+        check(dt.js(COUNT) == "1 of 3 authorities · 1 matching finding", f"count: {dt.js(COUNT)!r}")
+        check(dt.js("document.querySelector('tr.authority .hits').textContent").strip() == "1 matching",
+              "the row does not say how many findings matched")
+        check(dt.js("document.querySelectorAll('#chart-svg rect').length") == 1, "the chart ignores the search")
+        open_row(dt, 80426)
+        check(dt.js(HITS) == 1 and dt.js(MARKS) == ["toolkit"], f"highlights: {dt.js(HITS)} {dt.js(MARKS)}")
+        # The opened inspections take the table's whole width.
+        widths = dt.js("[document.querySelector('tr.detail td').getBoundingClientRect().width,"
+                       "document.getElementById('authority-table').getBoundingClientRect().width]")
+        check(widths[0] >= widths[1] - 2, f"the opened inspection is {widths[0]}px of {widths[1]}px")
         dt.clear_search()
+
+        # Two words, both in one finding: every finding with both is marked.
+        dt.type_text("police health")
+        check(names(dt) == ["Barnsley"], f"rows for 'police health': {names(dt)}")
+        check(dt.js(COUNT) == "1 of 3 authorities · 1 matching finding", f"count: {dt.js(COUNT)!r}")
+        check(dt.js(HITS) == 1 and sorted(set(dt.js(MARKS))) == ["health", "police"], f"marks: {dt.js(MARKS)}")
+        dt.screenshot(os.path.join(shots, "export_search.png"))
+        dt.clear_search()
+
+        # Filters: region, focus, section (with a search), and the chart follows them.
+        select(dt, "f-region", "East of England")
+        check(names(dt) == ["Norfolk"], f"region filter: {names(dt)}")
+        check(dt.js("document.querySelectorAll('#chart-svg rect').length") == 1, "the chart ignores the region")
+        select(dt, "f-region", "")
+        select(dt, "f-focus", "neglect")
+        check(names(dt) == ["Barnsley"], f"focus filter: {names(dt)}")
+        check(dt.js("document.querySelector('tr.authority td:nth-child(5)').textContent") == "1",
+              "the focus filter does not narrow the inspections")
+        select(dt, "f-focus", "")
+        select(dt, "f-section", "strength")
+        check(dt.js(COUNT) == "3 of 3 authorities · 8 matching findings", f"strengths: {dt.js(COUNT)!r}")
+        dt.js("document.getElementById('search').focus(); true")
+        dt.type_text("well")
+        check(dt.js(COUNT) == "1 of 3 authorities · 3 matching findings", f"strengths with 'well': {dt.js(COUNT)!r}")
+        dt.clear_search()
+        select(dt, "f-section", "priority_action")
+        check(names(dt) == ["Barnsley"], f"section filter: {names(dt)}")
+        select(dt, "f-section", "")
+        check(dt.js("document.getElementById('f-round').options.length") >= 1, "no round filter")
+        agencies = dt.js("Array.from(document.getElementById('f-agency').options).map(o => o.value)")
+        check(agencies == ["", "children's social care", "health", "police"], f"agency options {agencies}")
+        select(dt, "f-round", "2018-domestic-abuse")
+        check(names(dt) == ["Norfolk"], f"round filter: {names(dt)}")
+        select(dt, "f-round", "")
+        select(dt, "f-agency", "health")
+        check(names(dt) == ["Barnsley"], f"agency filter: {names(dt)}")
+        check(dt.js(COUNT) == "1 of 3 authorities · 2 matching findings", f"agency health: {dt.js(COUNT)!r}")
+        select(dt, "f-section", "improvement")
+        check(dt.js(COUNT) == "1 of 3 authorities · 1 matching finding", f"health improvements: {dt.js(COUNT)!r}")
+        open_row(dt, 80426)
+        tags = dt.js("Array.from(document.querySelectorAll('#authority-table li.hit .tag')).map(t => t.textContent)")
+        check(tags == ["Health", "agency: health"], f"the marked finding's tags {tags}")
+        dt.screenshot(os.path.join(shots, "export_filters.png"))
+        select(dt, "f-section", "")
+        select(dt, "f-agency", "")
+
+        # The chart switches to regions.
+        dt.js("document.querySelector('input[name=chart-mode][value=region]').click(); true")
+        labels = dt.js("Array.from(document.querySelectorAll('#chart-svg text')).map(t => t.textContent)")
+        for region in ("East of England", "Yorkshire and the Humber", "unknown"):
+            check(region in labels, f"by-region chart lacks {region}: {labels}")
+        dt.js("document.getElementById('chart').scrollIntoView(); true")
+        dt.screenshot(os.path.join(shots, "export_chart_region.png"))
+        dt.js("document.querySelector('input[name=chart-mode][value=year]').click(); true")
 
         # Sorting by the latest letter date, both ways.
         dt.js("document.querySelectorAll('#authority-table thead button')[2].click(); true")
-        names = [n.strip() for n in dt.js(VISIBLE_ROWS)]
-        check(names == ["Norfolk", "Barnsley", "Nowhere & Elsewhere Council"], f"ascending by date: {names}")
+        check(names(dt) == ["Norfolk", "Barnsley", "Nowhere & Elsewhere Council"], f"ascending by date: {names(dt)}")
         dt.js("document.querySelectorAll('#authority-table thead button')[2].click(); true")
-        names = [n.strip() for n in dt.js(VISIBLE_ROWS)]
-        check(names == ["Nowhere & Elsewhere Council", "Barnsley", "Norfolk"], f"descending by date: {names}")
+        check(names(dt) == ["Nowhere & Elsewhere Council", "Barnsley", "Norfolk"], f"descending by date: {names(dt)}")
 
-        # Expand Barnsley's latest inspection and read the escaped headline back as text.
-        dt.js("document.getElementById('search').focus(); true")
-        dt.type_text("barnsley")
-        dt.js("document.querySelector('tr[data-urn=\"80426\"] details summary').click(); true")
-        check(dt.js("document.querySelector('tr[data-urn=\"80426\"] details').open") is True, "details did not open")
-        headline = dt.js("Array.from(document.querySelectorAll('tr[data-urn=\"80426\"] details p'))"
+        # The headline of Barnsley's latest inspection reads back as text, not HTML.
+        headline = dt.js("Array.from(document.querySelectorAll('tr.detail[data-urn=\"80426\"] p'))"
                          ".map(p => p.textContent).find(t => t.startsWith('Leaders'))")
         check(headline == E.HTML_HEADLINE, f"headline text in the page: {headline!r}")
-        dt.screenshot(os.path.join(shots, "export_search.png"))
+        check(dt.js("typeof window.__pwned") == "undefined", "text from a PDF ran as script")
+        check(dt.js("document.querySelectorAll('img').length") == 0, "text from a PDF became an element")
+
+        # An anchor opens the authority: #urn-<URN>.
+        dt.call("Page.navigate", url="about:blank")
+        dt.wait_event("Page.loadEventFired")
+        dt.call("Page.navigate", url=url + "#urn-80418")
+        dt.wait_event("Page.loadEventFired")
+        for _ in range(100):
+            if dt.js("!!document.querySelector('tr.detail[data-urn=\"80418\"] .inspection')"):
+                break
+            time.sleep(0.05)
+        check(dt.js("!!document.querySelector('tr.detail[data-urn=\"80418\"] .inspection')"), "#urn-80418 did not open Norfolk")
+        check(dt.js("!!document.getElementById('urn-80418')"), "no element with id urn-80418")
 
         # A phone: no sideways scrolling of the page itself.
-        dt.clear_search()
         dt.call("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
-        dt.call("Page.reload")
+        dt.call("Page.navigate", url=url)
         dt.wait_event("Page.loadEventFired")
         width = dt.js("document.documentElement.scrollWidth")
         check(width <= 392, f"page is {width}px wide on a 390px phone")
@@ -231,19 +348,24 @@ def main(index, shots, work):
         check(table_width <= 390, f"the table is {table_width}px wide on a 390px phone")
         dt.js("document.getElementById('search').focus(); true")
         dt.type_text("E10000020")
-        shown = dt.js("Array.from(document.querySelectorAll('#authority-table tbody tr'))"
+        dt.settle()
+        shown = dt.js("Array.from(document.querySelectorAll('#authority-table tbody tr.authority'))"
                       ".filter(r => r.offsetHeight > 0).length")
         check(shown == 1, f"{shown} rows take space on the phone after searching a code")
         dt.clear_search()
-        dt.js("document.querySelector('tr[data-urn=\"80426\"] details summary').click();"
-              "document.getElementById('authorities').scrollIntoView(); true")
+        open_row(dt, 80426)
+        dt.js("document.getElementById('explore').scrollIntoView(); true")
+        width = dt.js("document.documentElement.scrollWidth")
+        check(width <= 392, f"page is {width}px wide on a phone with an inspection open")
         dt.screenshot(os.path.join(shots, "export_phone.png"))
 
+        errors = [e for e in dt.events if e.get("method") == "Runtime.exceptionThrown"]
+        check(not errors, f"page errors: {errors[:1]}")
         fetched = [e["params"]["request"]["url"] for e in dt.events if e.get("method") == "Network.requestWillBeSent"]
         remote = [u for u in fetched if not u.startswith(("file:", "data:", "about:"))]
         check(not remote, f"the page fetched {remote}")
-        print(f"html: ok (search, full-text search, sort, details, escaping, phone width {width}px, "
-              f"no network; screenshots in {shots})")
+        print(f"html: ok (search with highlights and counts, filters, chart by year and region, sort, anchors, "
+              f"full-width details, escaping, phone width {width}px, no network; screenshots in {shots})")
     finally:
         proc.terminate()
         try:

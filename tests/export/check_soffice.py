@@ -57,6 +57,9 @@ def main(xlsx, work):
             for h, key in (("inspection start", "start"), ("letter date", "letter"), ("publication date", "published")):
                 check(row[col[h]] == (w[key] or ""), f"{sheet} {h} of {w['name']}: {row[col[h]]!r}")
             check(row[col["link to the PDF"]] == w["url"], f"link text {row[col['link to the PDF']]!r}")
+            check(row[col["focus"]] == (w["focus"] or ""), f"{sheet} focus of {w['name']}: {row[col['focus']]!r}")
+            check(row[col["priority actions status"]] == w["status"], f"{sheet} status of {w['name']}")
+            check(row[col["strengths (n)"]] == str(w["counts"][2]), f"{sheet} strengths (n) of {w['name']}")
             check(row[col["areas for priority action"]] == (w["priority"] or ""),
                   f"priority actions of {w['name']} as LibreOffice reads them: {row[col['areas for priority action']]!r}")
             for key, h in (("improvements", "areas for improvement"), ("strengths", "strengths"), ("headline", "headline findings")):
@@ -64,12 +67,25 @@ def main(xlsx, work):
                     check(row[col[h]] == w[key], f"{h} of {w['name']}: {row[col[h]]!r}")
     f = rows("findings")
     check(f[0] == E.FINDINGS_HEADERS, f"findings header {f[0]}")
-    texts = {row[9] for row in f[1:]}
+    fcol = {h: i for i, h in enumerate(f[0])}
+    texts = {row[fcol["text"]] for row in f[1:]}
+    check(len([row for row in f[1:] if any(row)]) == E.FINDING_ROWS, "findings rows as LibreOffice reads them")
+    check(all(row[fcol["region name"]] for row in f[1:] if row[fcol["URN"]] in ("80426", "80418")),
+          "findings rows lack the region")
     for t in E.FORMULA_TEXTS:
         check(t in texts, f"LibreOffice did not keep {t!r} as text")
     about = "\n".join(",".join(row) for row in rows("about"))
-    check("Known extraction issues (5)" in about and E.SITE in about, "about sheet")
-    print("soffice: ok (LibreOffice read 4 sheets; headers, dates as yyyy-mm-dd, links, formula-like text kept)")
+    check("Known extraction issues (6)" in about and E.SITE in about, "about sheet")
+    trends = rows("trends")
+    check(any(r[:1] == ["neglect"] for r in trends), "LibreOffice reads no neglect row in trends")
+    strength = next(r for r in trends if r[:1] == ["strength"])
+    total_col = next(r for r in trends if r[:1] == ["section"]).index("total")
+    check(strength[total_col] == "8", f"trends strength total as LibreOffice reads it: {strength}")
+    glossary = rows("glossary")
+    check(glossary[0] == ["sheet / file", "column", "definition"], f"glossary header {glossary[0]}")
+    check({"agencies", "focus", "priority actions status"} <= {r[1] for r in glossary}, "glossary columns")
+    print(f"soffice: ok (LibreOffice read {len(files)} sheets; headers, dates as yyyy-mm-dd, links, focus, "
+          f"status, counts, trends, glossary, formula-like text kept)")
 
 
 if __name__ == "__main__":

@@ -56,11 +56,20 @@ void build_fixture_store(const std::filesystem::path& data_dir) {
     r.inspection_start = "2017-05-22";
     r.inspection_end = "2017-05-26";
     r.theme = "neglect";
+    r.focus = "neglect";
+    r.round = "2016-neglect";
     r.theme_phrase = "the multi-agency response to children living with neglect";
     r.deep_dive = "older children";
     r.headline_findings = "Partners understand neglect.";
     r.priority_actions = {"Improve the quality of assessments."};
     r.improvements = {"Supervision is not always recorded.", "Health visitors' notes are late."};
+    // A letter that groups its improvements by agency: the subheading names the agency.
+    r.improvements[0].subheading = "Children's social care";
+    r.improvements[0].agency = "children's social care";
+    r.improvements[0].agencies = {"children's social care"};
+    r.improvements[1].subheading = "Health";
+    r.improvements[1].agency = "health";
+    r.improvements[1].agencies = {"health"};
     r.strengths = {"Strong leadership.", "Good use of the neglect toolkit.", "Schools engage well."};
     s.save_extraction(id, "sha-barnsley-2017", r);
   }
@@ -73,9 +82,12 @@ void build_fixture_store(const std::filesystem::path& data_dir) {
     r.inspection_start = "2022-05-23";
     r.inspection_end = "2022-05-27";
     r.theme = "identification of initial need and risk";
+    r.focus = "identification of initial need and risk";
+    r.round = "2022-front-door";
     r.theme_phrase = "the multi-agency response to identification of initial need and risk in Barnsley";
     r.headline_findings = kHtmlHeadline;
     r.priority_actions = {kFormulaEquals, "Make sure that strategy meetings include police & health."};
+    r.priority_actions[1].agencies = {"police", "health"};
     r.improvements = {kFormulaPlus, kFormulaMinus, "Quality assurance of <referrals> in the front door."};
     r.strengths = {kFormulaAt, "Practitioners know children well.", "Café-style drop-in sessions — “well liked”."};
     r.case_studies = {{"Practice study: highly effective practice", "highly effective practice",
@@ -89,11 +101,14 @@ void build_fixture_store(const std::filesystem::path& data_dir) {
     Report r = jtai_report();
     r.letter_date = "2019-03-01";
     r.theme = "domestic abuse";
+    r.focus = "domestic abuse";
+    r.round = "2018-domestic-abuse";
     r.no_priority_actions = true;
     r.improvements = {"Information sharing at the MARAC."};
     r.strengths = {"Independent domestic violence advisers are valued."};
     r.warnings = {{"no_fieldwork_dates", "no fieldwork dates found"},
                   {"empty_section", "section 'Case study' found with no items"}};
+    r.overrides = {{"authorities/80418-norfolk.toml:4 pin letter_date", "the letter's date line is unreadable"}};
     s.save_extraction(id, "sha-norfolk-2019", r);
   }
   // Norfolk: a letter the extractor could not read.

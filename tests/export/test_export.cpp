@@ -15,6 +15,7 @@
 #include "export/cell_text.hpp"
 #include "export/csv_writer.hpp"
 #include "export/directory_swap.hpp"
+#include "export/export.hpp"
 #include "store/db.hpp"
 #include "tests/export/fixture.hpp"
 #include "tests/support/test_support.hpp"
@@ -59,14 +60,38 @@ CommandResult run_checker(const std::string& script, const std::string& args) {
   return run_command("/usr/bin/python3 -B " + quote(fs::path(JTAI_EXPORT_TEST_DIR) / script) + " " + args);
 }
 
+// Every file under dir (relative path -> bytes).
 std::map<std::string, std::string> files_in(const fs::path& dir) {
   std::map<std::string, std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out[e.path().filename().string()] = read_file(e.path());
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out[fs::relative(e.path(), dir).string()] = read_file(e.path());
   return out;
 }
 
-const std::vector<std::string> kExpectedFiles = {"findings.csv", "index.html", "inspections.csv", "jtai.json",
-                                                 "jtai_summary.xlsx", "summary.csv"};
+const std::vector<std::string> kExpectedFiles = {
+    "changes.csv",      "findings.csv",      "fingerprints.tsv",          "index.html",
+    "index_data/findings-0001.js", "index_data/inspections.js", "inspections.csv", "jtai.json",
+    "jtai_summary.xlsx", "summary.csv"};
+
+// Replaces the text of one finding of a stored letter, as a re-extraction under new rules would.
+void change_finding(const fs::path& data, const std::string& file_id, const std::string& section, size_t index,
+                    const std::string& text) {
+  store::Db db(data / "jtai.sqlite");
+  auto st = db.prepare(
+      "SELECT e.id, e.report_json FROM extractions e JOIN publications p ON p.id = e.publication_id "
+      "WHERE p.file_id = ? AND e.is_current = 1");
+  st.bind(1, file_id);
+  REQUIRE(st.step());
+  const int64_t id = st.column_int(0);
+  auto j = nlohmann::json::parse(st.column_text(1));
+  auto& item = j.at(section).at(index);
+  if (item.is_object()) item["text"] = text;
+  else item = text;
+  auto up = db.prepare("UPDATE extractions SET report_json = ? WHERE id = ?");
+  up.bind(1, j.dump());
+  up.bind(2, id);
+  up.step();
+}
 
 }  // namespace
 
@@ -88,8 +113,11 @@ TEST_CASE("CSV fields follow RFC 4180") {
   CHECK(csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
   CHECK(csv_field("two\nlines") == "\"two\nlines\"");
   CHECK(exporter::csv_record({"a", "b,c"}) == "a,\"b,c\"\r\n");
-  exporter::Table t{"t", {{"h1"}, {"h2"}}, {{"=x", "y"}}};
-  CHECK(exporter::to_csv(t) == std::string(exporter::kUtf8Bom) + "h1,h2\r\n'=x,y\r\n");
+  exporter::TableSpec t;
+  t.columns.resize(2);
+  t.columns[0].header = "h1";
+  t.columns[1].header = "h2";
+  CHECK(exporter::to_csv(t, {{"=x", "y"}}) == std::string(exporter::kUtf8Bom) + "h1,h2\r\n'=x,y\r\n");
 }
 
 TEST_CASE("HTML escaping and control characters") {
@@ -150,7 +178,7 @@ TEST_CASE("export: every file in the dated directory and the same bytes in lates
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("Exported 4 inspections of 3 authorities (18 finding items)") != std::string::npos);
   CHECK(r.out.find("No earlier export to compare with.") != std::string::npos);
-  CHECK(r.out.find("5 known extraction issues") != std::string::npos);
+  CHECK(r.out.find("6 known extraction issues") != std::string::npos);
   CHECK(r.out.find("2 spreadsheet cell(s) cut") != std::string::npos);
 
   fs::path dated = data / "exports" / kDate, latest = data / "exports" / "latest";
@@ -205,7 +233,7 @@ TEST_CASE("export JSON: the records for programs") {
   std::map<std::string, std::string> problems;
   for (const auto& is : j["known_extraction_issues"]) problems[is["url"]] += is["problem"].get<std::string>() + ";";
   CHECK(problems.size() == 5);
-  CHECK(problems[kSiteUrl + "/documents/2001/2001.pdf"] == "warnings;");
+  CHECK(problems[kSiteUrl + "/documents/2001/2001.pdf"] == "overrides;warnings;");
   CHECK(problems[kSiteUrl + "/documents/2002/2002.pdf"] == "error;");
   CHECK(problems[kSiteUrl + "/documents/3001/3001.pdf"] == "not_jtai;");
   CHECK(problems[kSiteUrl + "/documents/3002/3002.pdf"] == "not_downloaded;");
@@ -293,7 +321,7 @@ TEST_CASE("export: new since the last export, and latest follows the newest") {
   CHECK(j["new_since_last_export"]["compared_with"] == "2026-01-05");
   CHECK(j["new_since_last_export"]["keys"] == nlohmann::json::array({file_id}));
   std::string html = read_file(data / "exports" / "latest" / "index.html");
-  CHECK(html.find("New since last export (1)") != std::string::npos);
+  CHECK(html.find("Changed since last export (1 new letter, 0 changed finding items)") != std::string::npos);
   CHECK(html.find("Norfolk, letter of 2025-10-20") != std::string::npos);
   // The earlier dated export is kept as it was.
   auto old = nlohmann::json::parse(read_file(data / "exports" / kDate / "jtai.json"));
@@ -301,6 +329,65 @@ TEST_CASE("export: new since the last export, and latest follows the newest") {
   // Exporting the same day again compares with the same earlier export, not with itself.
   CommandResult again = export_cli(data, "2026-01-12");
   CHECK(again.out.find("1 new since the export of 2026-01-05:") != std::string::npos);
+}
+
+TEST_CASE("export: changed findings since the last export are listed, not only new letters") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  change_finding(data, "1002", "improvements", 2, "Quality assurance of referrals, now weekly.");
+  add_new_letter(data);
+  CommandResult r = export_cli(data, "2026-01-12");
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("1 new since the export of 2026-01-05:") != std::string::npos);
+  CHECK(r.out.find("1 finding item(s) changed, added or removed in earlier letters (changes.csv).") != std::string::npos);
+  auto j = nlohmann::json::parse(read_file(data / "exports" / "latest" / "jtai.json"));
+  CHECK(j["new_since_last_export"]["changes"] == nlohmann::json({{"changed item", 1}, {"new letter", 1}}));
+  const std::string csv = read_file(data / "exports" / "latest" / "changes.csv");
+  CHECK(csv.find("changed item,Barnsley,80426,2022-07-12,improvement,3,\"Quality assurance of referrals, now weekly.\","
+                 "https://reports.ofsted.gov.uk/documents/1002/1002.pdf\r\n") != std::string::npos);
+  CHECK(csv.find("new letter,Norfolk,80418,2025-10-20,,,,") != std::string::npos);
+  std::string html = read_file(data / "exports" / "latest" / "index.html");
+  CHECK(html.find("Changed since last export (1 new letter, 1 changed finding item)") != std::string::npos);
+  CHECK(html.find("<a href=\"#urn-80426\">Barnsley, letter of 2022-07-12</a> · improvement 3"
+                  "<div class=\"change-text\">Quality assurance of referrals, now weekly.</div>") != std::string::npos);
+  // Unchanged since then: nothing is listed.
+  CommandResult again = export_cli(data, "2026-01-19");
+  CHECK(again.out.find("0 new since the export of 2026-01-12.") != std::string::npos);
+  const std::string none = read_file(data / "exports" / "latest" / "changes.csv");
+  CHECK(std::count(none.begin(), none.end(), '\n') == 1);  // the header only
+}
+
+TEST_CASE("export: latest/ is hard links to the dated export, not a second copy") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  for (const auto& name : kExpectedFiles) {
+    INFO(name);
+    fs::path dated = data / "exports" / kDate / name, latest = data / "exports" / "latest" / name;
+    CHECK(fs::equivalent(dated, latest));
+    CHECK(fs::hard_link_count(dated) == 2);
+  }
+}
+
+TEST_CASE("export xlsx: a table past the sheet's row limit continues on a second sheet; links capped per sheet") {
+  TempDir tmp("jtai-export");
+  fs::path data = tmp.path() / "data";
+  build_fixture_store(data);
+  exporter::ExportOptions options{data, rules_dir(), kDate};
+  options.limits.xlsx_rows = 10;  // a header and 9 rows per sheet: the 18 findings need two sheets
+  options.limits.xlsx_links = 5;
+  exporter::ExportResult r = exporter::run_export(options);
+  CHECK(r.continued_sheets == std::vector<std::string>{"findings (2)"});
+  // 18 finding links, 5 allowed for the table across its two sheets; and the about sheet's 6th issue link.
+  CHECK(r.plain_links == 14);
+  CHECK(r.findings == 18);
+  CommandResult check = run_checker("check_split.py", quote(data / "exports" / "latest" / "jtai_summary.xlsx"));
+  INFO("stdout: " << check.out << "\nstderr: " << check.err);
+  CHECK(check.exit_code == 0);
+  CHECK(check.out.find("split: ok") != std::string::npos);
+  // The CSV keeps every row in one file.
+  const std::string csv = read_file(data / "exports" / "latest" / "findings.csv");
+  CHECK(std::count(csv.begin(), csv.end(), '\n') >= 19);
 }
 
 TEST_CASE("export: a write failure (file size limit, as on a full disk) leaves latest as it was") {

@@ -4,6 +4,8 @@
 #include "extract/cleanup.hpp"
 #include "extract/unicode_text.hpp"
 
+#include <poppler/cpp/poppler-global.h>
+
 using namespace jtai::extract;
 
 TEST_CASE("ligatures are expanded, odd spaces become spaces, zero-width characters go") {
@@ -54,4 +56,19 @@ TEST_CASE("sentence ends") {
   CHECK(ends_sentence("(see above.)"));
   CHECK_FALSE(ends_sentence("and the"));
   CHECK_FALSE(ends_sentence("decision-"));
+}
+
+TEST_CASE("utf16_to_utf8 agrees with poppler's iconv-based conversion") {
+  const std::u16string samples[] = {
+      u"", u"plain ASCII", u"caf\u00e9 \u00a3", u"\u201cquoted\u201d \u2013 \u2022 \uf0b7 \ufb01",
+      u"\U0001F600 and \U00010348", std::u16string(u"a\0b", 3),
+      u"ab\xD800", u"a\xDC00z",  // unpaired surrogates: both stop there
+  };
+  for (const auto& s : samples) {
+    poppler::ustring u;
+    for (char16_t c : s) u.push_back(c);
+    auto bytes = u.to_utf8();
+    CHECK(utf16_to_utf8(s) == std::string(bytes.begin(), bytes.end()));
+  }
+  CHECK(utf16_to_utf8(u"\u00e9\u2022\U0001F600") == "\xC3\xA9\xE2\x80\xA2\xF0\x9F\x98\x80");
 }

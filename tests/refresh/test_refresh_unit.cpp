@@ -386,6 +386,50 @@ TEST_CASE("a letter that cannot be re-extracted is reported and keeps its extrac
                           std::to_string(no_layout.publication_id)) == 0);
 }
 
+TEST_CASE("reextract over more letters than one chunk: every letter once, only the outdated ones, errors in place") {
+  test::TempDir dir;
+  store::Store s(dir.path());
+  auto rules = extract::RuleSet::load(test::rules_dir());
+  const int n = 150;  // more than two chunks
+  std::vector<Letter> letters;
+  for (int i = 0; i < n; ++i) {
+    auto layout = synthetic_letter("Area" + std::to_string(i), 1 + i % 4);
+    bool lost = i == 70;  // no layout and no PDF: an error in the second chunk
+    letters.push_back(add_letter(s, 81000 + i, "Area" + std::to_string(i), lost ? nullptr : &layout));
+  }
+  auto first = refresh::reextract_letters(s, rules, {.only_outdated = true, .threads = 2});
+  CHECK(first.letters == n);
+  CHECK(first.extracted == n - 1);
+  CHECK(first.saved == n - 1);
+  REQUIRE(first.errors.size() == 1);
+  CHECK(first.errors[0].find("Area70 — ") == 0);
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions WHERE is_current = 1") == n - 1);
+  CHECK(count(s.db(), "SELECT COUNT(DISTINCT publication_id) FROM findings f JOIN extractions e ON e.id = f.extraction_id") ==
+        n - 1);
+
+  // Nothing outdated but the letter that failed: only it is tried again.
+  auto noop = refresh::reextract_letters(s, rules, {.only_outdated = true, .threads = 2});
+  CHECK(noop.letters == n);
+  CHECK(noop.extracted == 0);
+  CHECK(noop.errors.size() == 1);
+  CHECK(s.letters_outdated_for(rules.version()).size() == 1);
+
+  // New rules: every letter again, each stored once, earlier extractions kept.
+  test::TempDir rules_copy;
+  fs::path changed = copy_rules(rules_copy.path() / "rules");
+  std::ofstream(changed / "sections.toml", std::ios::app) << "\n# comment\n";
+  auto rules2 = extract::RuleSet::load(changed);
+  CHECK(s.letters_outdated_for(rules2.version()).size() == n);
+  auto all = refresh::reextract_letters(s, rules2, {.only_outdated = false, .threads = 3});
+  CHECK(all.extracted == n - 1);
+  CHECK(all.saved == n - 1);
+  CHECK(all.changes.empty());
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions") == 2 * (n - 1));
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions WHERE is_current = 1 AND rules_version = '" +
+                          rules2.version() + "'") == n - 1);
+  CHECK(s.letters_outdated_for(rules2.version()).size() == 1);
+}
+
 TEST_CASE("status reads runs, counts and warnings without writing, and says when there is no database") {
   test::TempDir dir;
   CHECK_THROWS_WITH_AS(refresh::read_status(dir.path() / "nowhere"),

@@ -280,6 +280,56 @@ TEST_CASE("layouts and http cache round-trip") {
   CHECK_FALSE(e->last_modified);
 }
 
+TEST_CASE("a transaction inside a transaction is a savepoint: it rolls back alone") {
+  test::TempDir dir;
+  Store s(dir.path());
+  {
+    Transaction outer(s.db());
+    add_publication(s, "1", "2025-01-01T00:00:00.000Z");  // its own Transaction, nested
+    {
+      Transaction inner(s.db());
+      s.db().exec("INSERT INTO authorities (urn, name, provider_path, first_seen, last_seen) "
+                  "VALUES (1, 'Gone', '/p/1', 'x', 'x')");
+    }  // not committed: only this write is undone
+    outer.commit();
+  }
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM publications") == 1);
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM authorities WHERE urn = 1") == 0);
+  {
+    Transaction outer(s.db());
+    add_publication(s, "2", "2025-01-01T00:00:00.000Z");
+  }  // the outer one rolled back: the nested commit goes with it
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM publications") == 1);
+}
+
+TEST_CASE("letters_outdated_for, count_stored_letters and current_record read only what they need") {
+  test::TempDir dir;
+  Store s(dir.path());
+  const std::string seen = "2025-01-01T00:00:00.000Z";
+  int64_t a = add_publication(s, "1", seen);
+  int64_t b = add_publication(s, "2", seen);
+  add_publication(s, "3", seen);  // no file: not a stored letter
+  s.record_file({a, "reports/a.pdf", "aaa", 1, seen});
+  s.record_file({b, "reports/b.pdf", "bbb", 1, seen});
+  CHECK(s.count_stored_letters() == 2);
+  CHECK(s.letters_outdated_for("v1").size() == 2);
+  CHECK_FALSE(s.current_record(a).has_value());
+  s.save_extraction(a, "aaa", sample_report("v1"));
+  auto outdated = s.letters_outdated_for("v1");
+  REQUIRE(outdated.size() == 1);
+  CHECK(outdated[0].publication.id == b);
+  CHECK(s.letters_outdated_for("v2").size() == 2);
+  auto rec = s.current_record(a);
+  REQUIRE(rec.has_value());
+  CHECK(rec->rules_version == "v1");
+  CHECK(rec->kind == "jtai");
+  CHECK(extract::report_from_json(nlohmann::json::parse(rec->report_json)).strengths.size() == 1);
+  // Saving again reuses the kept statements and still replaces the current row.
+  s.save_extraction(a, "aaa", sample_report("v2"));
+  CHECK(s.current_record(a)->rules_version == "v2");
+  CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions WHERE publication_id = " + std::to_string(a)) == 2);
+}
+
 TEST_CASE("Report v2: round, focus, sub-headings, case-study kinds and coded warnings are stored") {
   test::TempDir dir;
   Store s(dir.path());

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Splits one `jtai extract` callgrind profile into phases, in instructions.
+
+Instruction counts repeat exactly from run to run, whatever else the machine
+is doing, so they are the figures to compare changes by (wall-clock times on a
+shared machine are not).
+
+  startup  : everything outside main(): loading and relocating shared objects,
+             static constructors, exit
+  rules    : RuleSet::load (TOML parsing, RE2 compiling, hashing the rules)
+  poppler  : Poppler's content-stream reading and text layout (PDFDoc::displayPageSlice)
+  wrapper  : the rest of what our code calls in poppler-cpp (document loading,
+             text_list's per-word boxes, font scan and UTF-16 strings, destructors)
+  own      : the rest of main(): our line grouping, clean-up, rules, JSON output
+
+Usage: callgrind_phases.py FILE.callgrind [LABEL]   prints one tab-separated row
+       callgrind_phases.py --header
+"""
+import re
+import subprocess
+import sys
+
+PHASES = ["startup", "rules", "poppler", "wrapper", "own", "total"]
+
+
+def annotate(path):
+    out = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--tree=calling", "--threshold=100", path],
+                         capture_output=True, text=True, check=True).stdout
+    total = None
+    inclusive = {}  # function -> cost of the '*' line
+    callees = {}    # function -> [(cost, callee, object)]
+    current = None
+    for line in out.splitlines():
+        m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+PROGRAM TOTALS", line)
+        if m:
+            total = int(m.group(1).replace(",", ""))
+            continue
+        m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+\*\s+(.*?)\s+\[(.*)\]$", line)
+        if m:
+            current = m.group(2)
+            inclusive[current] = inclusive.get(current, 0) + int(m.group(1).replace(",", ""))
+            callees.setdefault(current, [])
+            continue
+        m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+>\s+(.*?)\s+\(([\d,]+)x\)\s+\[(.*)\]$", line)
+        if m and current:
+            callees[current].append((int(m.group(1).replace(",", "")), m.group(2), m.group(4)))
+            continue
+        if not line.strip():
+            current = None
+    return total, inclusive, callees
+
+
+def phases(path):
+    total, inclusive, callees = annotate(path)
+    def find(pattern):
+        return sum(cost for name, cost in inclusive.items() if re.search(pattern, name))
+    main = find(r"^\?\?\?:main$")
+    rules = find(r"jtai::extract::RuleSet::load\(")
+    poppler = find(r"PDFDoc::displayPageSlice\(")
+    into_poppler = 0
+    for name, calls in callees.items():
+        if "jtai::" not in name:
+            continue
+        into_poppler += sum(cost for cost, _, obj in calls if "libpoppler" in obj)
+    wrapper = max(0, into_poppler - poppler)
+    return {"startup": total - main, "rules": rules, "poppler": poppler, "wrapper": wrapper,
+            "own": main - rules - poppler - wrapper, "total": total}
+
+
+def main():
+    if sys.argv[1:] == ["--header"]:
+        print("\t".join(["letter"] + [p + " (M instr)" for p in PHASES]))
+        return
+    p = phases(sys.argv[1])
+    label = sys.argv[2] if len(sys.argv) > 2 else sys.argv[1]
+    print("\t".join([label] + ["%.1f" % (p[k] / 1e6) for k in PHASES]))
+
+
+if __name__ == "__main__":
+    main()

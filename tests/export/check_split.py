@@ -1,0 +1,47 @@
+#!/usr/bin/python3
+"""Reads a workbook exported with lowered limits (10 rows and 5 links per sheet)
+with openpyxl: the findings continue on "findings (2)" with the same header,
+no row is lost or repeated, links past the limit are plain text and the about
+sheet says so. Usage: check_split.py FILE"""
+import os
+import sys
+
+import openpyxl
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import expected as E  # noqa: E402
+
+
+def check(cond, msg):
+    if not cond:
+        print("split: FAIL:", msg)
+        sys.exit(1)
+
+
+def main(path):
+    wb = openpyxl.load_workbook(path)
+    check(wb.sheetnames == ["summary", "inspections", "findings", "findings (2)", "trends", "about", "glossary"],
+          f"sheets {wb.sheetnames}")
+    first, second = wb["findings"], wb["findings (2)"]
+    for ws in (first, second):
+        check([c.value for c in ws[1]] == E.FINDINGS_HEADERS, f"{ws.title} header")
+        check(ws.freeze_panes == "B2", f"{ws.title} panes {ws.freeze_panes}")
+        check(ws.print_title_rows in ("1:1", "$1:$1"), f"{ws.title} print titles")
+    check(first.max_row == 10 and second.max_row == 10, f"rows {first.max_row} + {second.max_row}")
+    link_col = E.FINDINGS_HEADERS.index("link to the PDF") + 1
+    for ws, want in ((first, 5), (second, 0)):  # the continuation sheet shares the table's 5 links
+        cells = [ws.cell(row=r, column=link_col) for r in range(2, ws.max_row + 1)]
+        linked = [c for c in cells if c.hyperlink is not None]
+        check(len(linked) == want, f"{ws.title} has {len(linked)} hyperlinks, want {want}")
+        check(all(c.value and c.value.startswith("https://") for c in cells), f"{ws.title}: a URL went missing")
+    texts = [ws.cell(row=r, column=E.FINDINGS_HEADERS.index("text") + 1).value
+             for ws in (first, second) for r in range(2, ws.max_row + 1)]
+    check(len(texts) == E.FINDING_ROWS, f"{len(texts)} finding rows over both sheets")
+    about = "\n".join(str(c.value) for row in wb["about"].iter_rows() for c in row if c.value is not None)
+    check("the table continues on findings (2)" in about, "the about sheet does not name findings (2)")
+    check("14 link(s) are plain text" in about, "the about sheet does not count the plain links")
+    print("split: ok (findings continue on 'findings (2)' with the header, every row once, 5 links for the table)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
