@@ -73,6 +73,10 @@ TEST_CASE("the lexicon finds several agencies, each once, in rule-file order") {
         Names{"probation", "youth justice"});
   CHECK(in("Children’s social care managers oversee the work.") == Names{"children's social care"});
   CHECK(in("Children wait too long.").empty());
+  // Wordings met in the corpus review: a named board's initials, sexual health and substance misuse staff.
+  CHECK(in("The BSCB and the Bristol Safeguarding Children Shadow Board hear children.") ==
+        Names{"safeguarding partnership"});
+  CHECK(in("Sexual health staff had not attended, nor had adult substance misuse services.") == Names{"health"});
 }
 
 TEST_CASE("`not` wordings: a mention inside them does not count, a longer mention still does") {
