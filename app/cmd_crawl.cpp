@@ -1,4 +1,4 @@
-// `jtai crawl --data DIR [--site URL] [--delay SECONDS] [--timeout SECONDS]`
+// `jtai crawl --data DIR [--site URL] [--contact ADDRESS] [--delay SECONDS] [--timeout SECONDS]`
 #include <unistd.h>
 
 #include <iostream>
@@ -21,18 +21,22 @@ CommandRegistrar reg(30, [](CLI::App& app, const GlobalOptions& global) {
     std::string site = "https://reports.ofsted.gov.uk";
     double delay = 1.0;
     std::optional<double> timeout;
+    std::string contact;
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("--data", opts->data_dir, "Data directory (jtai.sqlite, reports/, cache/)")->required();
   cmd->add_option("--site", opts->site, "Site to crawl; its file host (rules/site.toml) is allowed alongside it")
       ->capture_default_str();
+  cmd->add_option("--contact", opts->contact,
+                  "Contact address for the User-Agent (default: $JTAI_CONTACT, else rules/site.toml); required "
+                  "for any site but this machine while the rules hold the example address");
   cmd->add_option("--delay", opts->delay, "Seconds between two requests to the same host")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--timeout", opts->timeout, "Seconds a request may take (default: rules/site.toml)")
       ->check(CLI::PositiveNumber);
   cmd->footer("Exit status: 0 ok, 4 finished but partial or suspect (see the messages), 1 failed, "
-              "2 bad option or rule-file error, 5 another crawl or refresh holds the data directory. "
+              "2 bad option, rule-file error or missing contact address, 5 another crawl or refresh holds the data directory. "
               "Nothing stored earlier is ever removed.");
   return [opts, &global]() -> int {
     crawler::CrawlOptions o;
@@ -41,6 +45,7 @@ CommandRegistrar reg(30, [](CLI::App& app, const GlobalOptions& global) {
     o.site = opts->site;
     o.delay_seconds = opts->delay;
     o.timeout_seconds = opts->timeout;
+    o.contact = opts->contact;
     o.progress = ::isatty(STDERR_FILENO) != 0;
     // Never overlap with a refresh (or another crawl) of the same data directory.
     std::string holder;

@@ -7,6 +7,7 @@
 #include "app/command.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "crawler/crawl.hpp"
 #include "refresh/hook.hpp"
 #include "refresh/lock.hpp"
 #include "refresh/refresh.hpp"
@@ -22,6 +23,7 @@ struct RefreshCommand {
   std::string site = "https://reports.ofsted.gov.uk";
   double delay = 1.0;
   std::string on_failure;
+  std::string contact;
   int threads = 2;
 };
 
@@ -63,7 +65,12 @@ int run(const RefreshCommand& o, const GlobalOptions& global) {
     options.delay_seconds = o.delay;
     options.progress = ::isatty(STDERR_FILENO) != 0;
     options.threads = o.threads;
+    options.contact = o.contact;
     result = refresh::run_refresh(store, *rules, options);
+  } catch (const crawler::ContactRequired& e) {  // refused before any request or record
+    std::cerr << "jtai refresh: " << e.what() << "\n";
+    lock->release();
+    return finish(o, kExitBadInput, "bad_input", "");
   } catch (const RuleError& e) {  // a mistake in rules/site.toml, found by the crawl (which recorded the run)
     std::cerr << "jtai refresh: " << e.what() << "\n";
     lock->release();
@@ -86,6 +93,9 @@ CommandRegistrar registrar(40, [](CLI::App& app, const GlobalOptions& global) ->
   auto o = std::make_shared<RefreshCommand>();
   sub->add_option("--data", o->data_dir, "Data directory (holds jtai.sqlite, reports/, exports/, logs/)")->required();
   sub->add_option("--site", o->site, "Site to crawl")->capture_default_str();
+  sub->add_option("--contact", o->contact,
+                  "Contact address for the User-Agent (default: $JTAI_CONTACT, else rules/site.toml); required "
+                  "for any site but this machine while the rules hold the example address");
   sub->add_option("--delay", o->delay, "Seconds between requests to one host")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

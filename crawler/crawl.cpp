@@ -11,6 +11,7 @@
 #include "common/text.hpp"
 #include "crawler/http.hpp"
 #include "crawler/progress.hpp"
+#include "crawler/rule_usage.hpp"
 #include "crawler/site_pages.hpp"
 #include "crawler/site_rules.hpp"
 #include "crawler/url.hpp"
@@ -70,15 +71,23 @@ class Crawl {
 
  private:
   void load_rules();
-  std::string fetch_page(const std::string& url);
+  std::string fetch_page(const std::string& url, bool* gone = nullptr);
   bool read_listing(std::vector<ListedProvider>& providers);
-  void read_provider(const ListedProvider& provider, std::vector<int>& fully_read);
+  void check_listing_total(size_t read, std::optional<long> stated);
+  std::optional<ProviderPage> fetch_provider(const ListedProvider& provider);
+  void check_provider_rules(const std::vector<std::optional<ProviderPage>>& pages);
+  void apply_provider(const ListedProvider& provider, const ProviderPage& page, std::vector<int>& fully_read);
   void download(const store::PublicationRow& publication);
   void extract(int64_t publication_id, int urn, const std::string& relative_path, const std::string& sha256);
   std::string report_path(const store::PublicationRow& publication);
   store::RunStatus judge();
   void error(const std::string& message) {
     ++result_.counts.errors;
+    message_(message);
+  }
+  // A reason to distrust the run that is not an error of one page or letter.
+  void suspect(const std::string& message) {
+    suspect_ = true;
     message_(message);
   }
   // Every message is logged; the run record keeps the first kMaxMessages and a count of the rest,
@@ -107,6 +116,8 @@ class Crawl {
   std::unique_ptr<Progress> progress_;
   std::string site_;  // without a trailing slash
   bool listing_complete_ = true;
+  bool suspect_ = false;
+  RuleUsage usage_;
   std::map<int, std::string> authority_names_;
   int pages_ = 0, providers_done_ = 0, providers_total_ = 0, downloads_done_ = 0, downloads_total_ = 0;
 };
@@ -120,13 +131,15 @@ void Crawl::load_rules() {
   if (options_.backoff_seconds) rules_.http.backoff_seconds = *options_.backoff_seconds;
   if (options_.max_attempts) rules_.http.max_attempts = std::max(1, *options_.max_attempts);
   if (options_.retry_after_cap_seconds) rules_.http.retry_after_cap_seconds = *options_.retry_after_cap_seconds;
+  rules_.set_contact(contact_from(options_.contact));
   authorities_ = AuthorityTable::load(options_.rules_dir);
   extraction_rules_ = extract::RuleSet::load(options_.rules_dir);
 }
 
 // GETs a site page, conditionally when a cached copy exists; the body of every
-// page is kept under DIR/cache/pages/ so a 304 can be answered from it.
-std::string Crawl::fetch_page(const std::string& url) {
+// page is kept under DIR/cache/pages/ so a 304 can be answered from it. With
+// `gone`, a 404 or 410 sets it and returns nothing instead of failing.
+std::string Crawl::fetch_page(const std::string& url, bool* gone) {
   const fs::path cache_file = store_.data_dir() / "cache" / "pages" / (sha256_hex(url) + ".html");
   HttpRequest request;
   request.url = url;
@@ -139,6 +152,10 @@ std::string Crawl::fetch_page(const std::string& url) {
   HttpResponse response = http_->get(request);
   ++pages_;
   if (response.status == 304 && (request.if_none_match || request.if_modified_since)) return read_file(cache_file);
+  if (gone && (response.status == 404 || response.status == 410)) {
+    *gone = true;
+    return {};
+  }
   if (response.status != 200) throw Error(url + ": HTTP " + std::to_string(response.status));
   if (!type_accepted(response.content_type, rules_.http.page_content_types))
     throw Error(url + ": expected a web page, got " + response.content_type);
@@ -149,58 +166,143 @@ std::string Crawl::fetch_page(const std::string& url) {
   return std::move(response.body);
 }
 
+// Reads listing pages until the listing ends. It ends normally when the stated
+// result count is reached, on a page shorter than a full one, or on a page past
+// the end: one that lists nobody, lists only providers already read (a site
+// that clamps `start` to its last page) or answers 404/410. A page 1 shorter
+// than the rows asked for does not end it: the site may serve fewer rows a page
+// than asked (it cut pages to 100 in February 2025), so the next page is read
+// to tell, and that page 1's length is a full page from then on.
 bool Crawl::read_listing(std::vector<ListedProvider>& providers) {
   std::set<int> seen;
   const std::string base = site_ + rules_.listing.path;
-  // The next page starts after the providers the site actually listed, so a site that quietly
-  // serves fewer rows than asked for (as in February 2025) loses nobody.
-  size_t start = 0;
+  const size_t rows = static_cast<size_t>(rules_.listing.rows);
+  size_t start = 0;  // the next page starts after the providers the site actually listed
+  size_t full_page = rows;
+  std::optional<long> stated;
+  bool ended = false;
   for (int page = 0; page < rules_.listing.max_pages; ++page) {
+    const std::string label = "listing page " + std::to_string(page + 1);
     const std::string url =
         with_query(base, rules_.listing.start_parameter + "=" + std::to_string(start) + "&" +
                              rules_.listing.rows_parameter + "=" + std::to_string(rules_.listing.rows));
-    std::vector<ListedProvider> listed;
+    ListingPage listed;
+    bool gone = false;
     try {
-      listed = parse_listing(fetch_page(url), url, rules_);
+      std::string html = fetch_page(url, page > 0 ? &gone : nullptr);
+      if (!gone) listed = parse_listing_page(html, url, rules_);
     } catch (const Error& e) {
-      error("listing page " + std::to_string(page + 1) + " failed: " + e.what());
+      error(label + " failed: " + e.what());
       return false;
     }
     update_progress();
-    if (listed.empty()) {
+    if (gone) {
+      progress_->log(label + " answers 404/410: past the end of the listing");
+      ended = true;
+      break;
+    }
+    if (page == 0 || !listed.providers.empty())  // an empty page past the end is no miss of the rule
+      usage_.record("[listing] provider_link", rules_.listing.provider_link, listed.link_alternative);
+    if (!rules_.listing.count.alternatives.empty())
+      usage_.record("[listing] count", rules_.listing.count, listed.count_alternative, /*optional=*/true);
+    if (listed.stated_count && !stated) stated = listed.stated_count;
+    if (listed.providers.empty()) {
       if (page == 0) {
-        error("listing page 1 lists no providers; has the site's markup changed? (see " + rules_.file + " [listing])");
+        error("listing page 1 lists no providers; has the site's markup changed? (see " + rules_.file +
+              " [listing], and run `jtai check-site`)");
         return false;
       }
-      return true;  // past the end
+      progress_->log(label + " lists no providers: past the end of the listing");
+      ended = true;
+      break;
     }
-    start += listed.size();
-    int added = 0;
-    for (auto& p : listed)
+    size_t added = 0;
+    for (auto& p : listed.providers)
       if (seen.insert(p.urn).second) {
         providers.push_back(std::move(p));
         ++added;
       }
-    progress_->log("listing page " + std::to_string(page + 1) + ": " + std::to_string(listed.size()) + " providers");
+    const size_t count = listed.providers.size();
     if (added == 0) {
-      error("listing page " + std::to_string(page + 1) + " repeats earlier providers; is paging ('" +
-            rules_.listing.start_parameter + "') still honoured?");
-      return false;
+      progress_->log(label + " lists only providers already read: past the end of the listing");
+      ended = true;
+      break;
+    }
+    progress_->log(label + ": " + std::to_string(count) + " providers" +
+                   (added < count ? " (" + std::to_string(added) + " new)" : ""));
+    start += count;
+    if (stated && static_cast<long>(seen.size()) >= *stated) {  // as many as the site says it has
+      ended = true;
+      break;
+    }
+    if (page == 0 && count < rows) {
+      if (!stated || static_cast<long>(seen.size()) < *stated)
+        progress_->log(label + " lists " + std::to_string(count) + " of the " + std::to_string(rows) +
+                       " rows asked for; reading on in case the site serves fewer rows a page");
+      full_page = count;
+      continue;
+    }
+    if (count < full_page) {  // a short page is the last one
+      ended = true;
+      break;
     }
   }
-  error("listing still had providers after " + std::to_string(rules_.listing.max_pages) +
-        " pages (max_pages in " + rules_.file + ")");
-  return false;
+  if (!ended) {
+    error("listing still had providers after " + std::to_string(rules_.listing.max_pages) +
+          " pages (max_pages in " + rules_.file + ")");
+    return false;
+  }
+  check_listing_total(seen.size(), stated);
+  return true;
 }
 
-void Crawl::read_provider(const ListedProvider& provider, std::vector<int>& fully_read) {
-  ProviderPage page;
+// A listing that ended normally but read other than the stated count, or fewer
+// providers than the previous run read, is not trusted.
+void Crawl::check_listing_total(size_t read, std::optional<long> stated) {
+  if (stated && static_cast<long>(read) != *stated)
+    suspect("suspect: the listing states " + std::to_string(*stated) + " results but " + std::to_string(read) +
+            " providers were read" + (static_cast<long>(read) < *stated ? "; the listing ended early" : ""));
+  for (const auto& run : store_.recent_runs(50)) {
+    if (run.id == result_.run_id || run.status == store::RunStatus::running) continue;
+    if ((run.command != "crawl" && run.command != "refresh") || run.counts.authorities_seen <= 0) continue;
+    if (static_cast<int>(read) < run.counts.authorities_seen)
+      suspect("suspect: the listing ended after " + std::to_string(read) + " providers, fewer than the " +
+              std::to_string(run.counts.authorities_seen) + " the previous run (#" + std::to_string(run.id) +
+              ") read");
+    break;
+  }
+}
+
+std::optional<ProviderPage> Crawl::fetch_provider(const ListedProvider& provider) {
   try {
-    page = parse_provider_page(fetch_page(provider.url), provider.url, rules_);
+    ProviderPage page = parse_provider_page(fetch_page(provider.url), provider.url, rules_);
+    usage_.record("[provider] publication", rules_.provider.publication, page.publication_alternative);
+    return page;
   } catch (const Error& e) {
     error("provider " + std::to_string(provider.urn) + " (" + provider.name + "): " + e.what());
-    return;
+    return std::nullopt;
   }
+}
+
+// The site check a refresh makes from what it fetched anyway: provider rules
+// that find no publication on any page read mean the markup has changed, and
+// the run stops before it changes anything stored.
+void Crawl::check_provider_rules(const std::vector<std::optional<ProviderPage>>& pages) {
+  int read = 0, with_publications = 0, file_links = 0;
+  for (const auto& page : pages) {
+    if (!page) continue;
+    ++read;
+    with_publications += page->publications.empty() ? 0 : 1;
+    file_links += page->file_links;
+  }
+  if (read > 0 && with_publications == 0)
+    throw Error("the provider rules found no publication on any of the " + std::to_string(read) +
+                " provider pages read (" + std::to_string(file_links) +
+                " file links on them); has the site's markup changed? Nothing stored was changed. See " +
+                rules_.file + " [provider], and run `jtai check-site`");
+}
+
+void Crawl::apply_provider(const ListedProvider& provider, const ProviderPage& page, std::vector<int>& fully_read) {
   bool complete = true;
   if (static_cast<int>(page.publications.size()) < page.file_links) {
     error("provider " + std::to_string(provider.urn) + " (" + provider.name + "): read " +
@@ -328,7 +430,7 @@ store::RunStatus Crawl::judge() {
     result_.messages.push_back(m);
   };
   if (c.authorities_seen == 0) return store::RunStatus::failed;
-  bool suspect = !listing_complete_ || c.errors > 0;
+  bool suspect = !listing_complete_ || c.errors > 0 || suspect_;
   if (auto baseline = store_.last_good_crawl()) {
     const double f = rules_.min_fraction;
     if (c.authorities_seen < f * baseline->counts.authorities_seen) {
@@ -348,6 +450,23 @@ store::RunStatus Crawl::judge() {
 }
 
 CrawlResult Crawl::run() {
+  {  // refused before anything is recorded or sent; a rule-file mistake is reported by the run below
+    std::optional<SiteRules> rules;
+    try {
+      rules = SiteRules::load(options_.rules_dir);
+    } catch (const RuleError&) {
+    }
+    if (rules) {
+      try {
+        rules->set_contact(contact_from(options_.contact));
+      } catch (const ContactRequired&) {
+        throw;
+      } catch (const Error& e) {
+        throw ContactRequired(e.what());  // a malformed --contact / JTAI_CONTACT: bad input, nothing recorded
+      }
+      require_contact(*rules, options_.site);
+    }
+  }
   progress_ = std::make_unique<Progress>(options_.progress, options_.quiet);
   store_.close_abandoned_runs();
   result_.run_id = store_.begin_run(options_.command, options_.site);
@@ -377,17 +496,26 @@ CrawlResult Crawl::run() {
     listing_complete_ = read_listing(providers);
     providers_total_ = static_cast<int>(providers.size());
     result_.counts.authorities_seen = providers_total_;
+
+    // Every provider page is read before anything is stored, so rules that find
+    // nothing on the live site stop the run with the store as it was.
+    std::vector<std::optional<ProviderPage>> pages;
+    pages.reserve(providers.size());
+    for (const auto& p : providers) {
+      pages.push_back(fetch_provider(p));
+      ++providers_done_;
+      update_progress();
+    }
+    check_provider_rules(pages);
+    for (const auto& warning : usage_.warnings()) message_("warning: " + warning);
+
     for (const auto& p : providers) {
       store_.upsert_authority({p.urn, p.name, p.provider_path}, started_at_);
       authority_names_[p.urn] = p.name;
     }
-
     std::vector<int> fully_read;
-    for (const auto& p : providers) {
-      read_provider(p, fully_read);
-      ++providers_done_;
-      update_progress();
-    }
+    for (size_t i = 0; i < providers.size(); ++i)
+      if (pages[i]) apply_provider(providers[i], *pages[i], fully_read);
     store_.mark_unlisted_publications(fully_read, started_at_);
 
     auto todo = store_.jtai_publications_without_file();
@@ -403,12 +531,20 @@ CrawlResult Crawl::run() {
       extract(letter.publication.id, letter.publication.urn, letter.file.path, letter.file.sha256);
 
     status = judge();
+  } catch (const Refused& e) {
+    // Stop at once: no more requests to that host (the client refuses them) and none elsewhere.
+    progress_->log(e.what());
+    progress_->log(kRefusedMessage);
+    result_.messages.insert(result_.messages.begin(), {kRefusedMessage, std::string("refused: ") + e.what()});
+    ++result_.counts.errors;
+    status = store::RunStatus::failed;
   } catch (const Error& e) {
     result_.messages.push_back(e.what());
     if (!rule_error) progress_->log(e.what());  // a rule error is reported by the caller
     ++result_.counts.errors;
     status = store::RunStatus::failed;
   }
+  if (!usage_.empty()) store_.save_run_selectors(result_.run_id, usage_.to_json());
   if (http_) {
     result_.counts.requests = http_->requests();
     result_.counts.bytes = http_->bytes();
@@ -428,5 +564,22 @@ CrawlResult Crawl::run() {
 }  // namespace
 
 CrawlResult run_crawl(store::Store& store, const CrawlOptions& options) { return Crawl(store, options).run(); }
+
+bool is_loopback_host(const std::string& host) {
+  std::string h = to_lower_ascii(host);
+  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  const bool ipv4_127 = h.rfind("127.", 0) == 0 && h.find_first_not_of("0123456789.") == std::string::npos;
+  return h == "localhost" || h == "::1" || ipv4_127 ||
+         (h.size() > 10 && h.compare(h.size() - 10, 10, ".localhost") == 0);
+}
+
+void require_contact(const SiteRules& rules, const std::string& site) {
+  if (!rules.has_example_contact()) return;
+  auto parts = parse_url(site + (site.empty() || site.back() != '/' ? "/" : ""));
+  if (parts && is_loopback_host(parts->host)) return;
+  throw ContactRequired("refusing to crawl " + site + " with the example contact address (" + rules.http.contact +
+                        ") in the User-Agent: give yours with --contact ADDRESS or JTAI_CONTACT=ADDRESS "
+                        "(see README: live-site checklist)");
+}
 
 }  // namespace jtai::crawler

@@ -6,9 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
+#include "crawler/site_rules.hpp"
 #include "store/store.hpp"
 
 namespace jtai::crawler {
+
+// Crawling a host other than this machine with the example contact address in
+// the User-Agent: refused before any request (and before a run is recorded).
+class ContactRequired : public Error {
+ public:
+  using Error::Error;
+};
 
 struct CrawlOptions {
   std::filesystem::path data_dir;
@@ -18,6 +27,7 @@ struct CrawlOptions {
   std::string command = "crawl";  // recorded in runs.command ("refresh" when called by refresh)
   bool progress = false;          // live progress on a terminal; plain log lines otherwise
   bool quiet = false;             // no log lines at all (tests)
+  std::string contact;            // --contact; empty: $JTAI_CONTACT, else rules/site.toml
   // Overrides of rules/site.toml [http] values, for tests and impatient users.
   std::optional<double> timeout_seconds;
   std::optional<double> backoff_seconds;
@@ -35,7 +45,16 @@ struct CrawlResult {
 
 // Never throws for site or network trouble: that becomes status failed/suspect
 // with messages. Throws jtai::Error only when the store itself cannot be used,
-// and jtai::RuleError (after recording the run as failed) for a rule-file mistake.
+// jtai::RuleError (after recording the run as failed) for a rule-file mistake,
+// and ContactRequired (recording nothing) when the contact address is missing.
 CrawlResult run_crawl(store::Store& store, const CrawlOptions& options);
+
+// Whether a host is this machine (127.0.0.0/8, ::1, localhost): the only hosts
+// crawled with the example contact address.
+bool is_loopback_host(const std::string& host);
+
+// Throws ContactRequired when `rules` (contact already applied) still carry
+// the example address and `site` is not on this machine.
+void require_contact(const SiteRules& rules, const std::string& site);
 
 }  // namespace jtai::crawler

@@ -157,6 +157,7 @@ HttpClient::Attempt HttpClient::perform_once(const HttpRequest& request) {
   auto parts = parse_url(request.url);
   if (!parts) throw FetchError(FetchError::Reason::bad_url, "not an http(s) URL: " + request.url);
   const std::string key = host_key(*parts);
+  if (refused_.count(key)) throw Refused(key, request.url);  // asked once, refused once: never again this run
   wait_turn(key);
 
   CURL* c = static_cast<CURL*>(curl_);
@@ -182,6 +183,7 @@ HttpClient::Attempt HttpClient::perform_once(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(rules.connect_timeout_seconds * 1000));
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(rules.total_timeout_seconds * 1000));
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  if (request.head) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_bytes));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
@@ -228,6 +230,13 @@ HttpResponse HttpClient::get_with_retries(const HttpRequest& request) {
       if (!retryable(a.code)) throw FetchError(FetchError::Reason::network, request.url + ": " + a.error);
       retry = true;
       why = a.error;
+    } else if (a.response.status == 403) {
+      // A refusal is not trouble to ride out: retrying would only press a site that said no.
+      auto parts = parse_url(request.url);
+      const std::string key = parts ? host_key(*parts) : request.url;
+      refused_.insert(key);
+      log_(request.url + ": HTTP 403; the host refuses our requests, asking it nothing more");
+      throw Refused(key, request.url);
     } else if (a.response.status == 429 || a.response.status >= 500) {
       retry = true;
       why = "HTTP " + std::to_string(a.response.status);
@@ -319,5 +328,11 @@ HttpResponse HttpClient::get_following_redirects(const HttpRequest& request) {
 }
 
 HttpResponse HttpClient::get(const HttpRequest& request) { return get_following_redirects(request); }
+
+bool HttpClient::robots_allows(const std::string& url) {
+  auto parts = parse_url(url);
+  if (!parts) throw FetchError(FetchError::Reason::bad_url, "not an http(s) URL: " + url);
+  return robots_for(parts->origin()).allowed(parts->path_and_query);
+}
 
 }  // namespace jtai::crawler

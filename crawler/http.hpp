@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 #include "common/error.hpp"
@@ -31,6 +32,22 @@ class FetchError : public Error {
   Reason reason_;
 };
 
+// The host answered 403 Forbidden: it refuses us. Nothing more is sent to that
+// host by this client, and a crawl ends at once. Deliberately not a jtai::Error,
+// so no per-page or per-letter handler mistakes it for one page's trouble.
+class Refused : public std::runtime_error {
+ public:
+  Refused(std::string host, const std::string& url)
+      : std::runtime_error(url + ": HTTP 403 (refused)"), host_(std::move(host)) {}
+  const std::string& host() const { return host_; }
+
+ private:
+  std::string host_;
+};
+
+// The one line a run refused by the site ends with.
+inline const char* const kRefusedMessage = "the site refused our requests (403); see README: being blocked";
+
 struct HttpResponse {
   long status = 0;
   std::string body;
@@ -46,6 +63,7 @@ struct HttpRequest {
   long long max_bytes = 5'000'000;
   std::optional<std::string> if_none_match;
   std::optional<std::string> if_modified_since;
+  bool head = false;  // HEAD: status and headers only
 };
 
 struct HttpSettings {
@@ -63,8 +81,13 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Returns the final response whatever its status (200, 304, 404, a 5xx that
-  // outlasted every retry); throws FetchError when there is no response to give.
+  // outlasted every retry); throws FetchError when there is no response to give,
+  // and Refused on a 403 (never retried) or for a host that answered one before.
   HttpResponse get(const HttpRequest& request);
+  // Whether robots.txt (fetched once per origin) lets us ask for `url`.
+  bool robots_allows(const std::string& url);
+  // Hosts that answered 403, "host[:port]".
+  const std::set<std::string>& refused_hosts() const { return refused_; }
 
   int64_t requests() const { return requests_; }
   int64_t bytes() const { return bytes_; }
@@ -85,6 +108,7 @@ class HttpClient {
   std::map<std::string, std::chrono::steady_clock::time_point> last_request_;
   std::map<std::string, double> host_delay_;
   std::map<std::string, std::chrono::steady_clock::time_point> retry_after_until_;  // a host's Retry-After
+  std::set<std::string> refused_;
   std::mt19937 random_;
   int64_t requests_ = 0;
   int64_t bytes_ = 0;

@@ -93,6 +93,7 @@ RefreshResult run_refresh(store::Store& store, const extract::RuleSet& rules, co
   crawl.delay_seconds = options.delay_seconds;
   crawl.command = "refresh";
   crawl.progress = options.progress;
+  crawl.contact = options.contact;
   crawler::CrawlResult crawled = crawler::run_crawl(store, crawl);
   r.run_id = crawled.run_id;
   r.status = crawled.status;

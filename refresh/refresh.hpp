@@ -20,6 +20,7 @@ struct RefreshOptions {
   bool progress = false;
   std::string export_date;  // YYYY-MM-DD; empty means today (UTC)
   int threads = 2;
+  std::string contact;  // --contact for the User-Agent (empty: $JTAI_CONTACT, else the rules)
 };
 
 struct RefreshResult {

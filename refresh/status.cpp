@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "crawler/rule_usage.hpp"
 #include "refresh/lock.hpp"
 #include "refresh/reextract.hpp"
 #include "store/db.hpp"
@@ -133,6 +134,13 @@ StatusReport read_status(const fs::path& data_dir, int max_runs) {
     while (st.step()) report.rules_versions.emplace_back(st.column_text(0), static_cast<int>(st.column_int(1)));
   }
   report.runs = read_runs(db, max_runs);
+  for (const auto& run : store::read_recent_runs(db, 50)) {
+    if (run.command != "crawl" && run.command != "refresh") continue;
+    if (run.selectors.empty() || run.selectors == "{}") continue;
+    report.selectors_run = run.id;
+    report.selector_warnings = crawler::RuleUsage::from_json(run.selectors).warnings();
+    break;
+  }
 
   if (!report.runs.empty()) {
     const RunInfo& last = report.runs.front();
@@ -214,6 +222,11 @@ std::string format_status(const StatusReport& r) {
     list("Messages", last.messages);
   }
 
+  if (!r.selector_warnings.empty()) {
+    s << "\nWarning: site.toml selectors fell back in run #" << r.selectors_run
+      << " (the site's markup has moved; check `jtai check-site` and update rules/site.toml):\n";
+    for (const auto& w : r.selector_warnings) s << "  " << w << "\n";
+  }
   if (!r.unreadable.empty()) {
     s << "\nStored letters the extractor could not read: " << r.unreadable.size() << "\n";
     for (const auto& u : r.unreadable) s << "  " << u << "\n";
@@ -264,6 +277,7 @@ nlohmann::ordered_json status_to_json(const StatusReport& r) {
                    {"extracted", r.last_run_extracted},
                    {"findings_changed", r.last_run_findings_changed},
                    {"gone", r.last_run_gone}};
+  j["selector_warnings"] = {{"run", r.selectors_run}, {"warnings", r.selector_warnings}};
   auto& warned = j["letters_with_warnings"] = nlohmann::ordered_json::array();
   for (const auto& w : r.warned) warned.push_back({{"urn", w.urn}, {"letter", w.letter}, {"warnings", w.warnings}});
   return j;

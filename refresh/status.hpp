@@ -42,6 +42,9 @@ struct StatusReport {
   std::vector<std::string> last_run_findings_changed;  // of those, the ones whose findings differ from the previous
   std::vector<std::string> last_run_gone;
   std::vector<WarnedLetter> warned;
+  // The newest crawl's selector fallbacks (rules/site.toml chains that fell back or matched nothing).
+  int64_t selectors_run = 0;
+  std::vector<std::string> selector_warnings;
 };
 
 // Throws jtai::Error with a clear message when DIR holds no jtai database.

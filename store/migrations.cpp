@@ -126,8 +126,13 @@ ALTER TABLE extractions ADD COLUMN focus TEXT;     -- canonical theme compared a
 ALTER TABLE findings ADD COLUMN subheading TEXT;   -- per-agency or per-topic sub-heading in the letter
 ALTER TABLE findings ADD COLUMN kind TEXT;         -- case studies: highly effective practice | area for improvement | area for priority action
 )sql",
+    // 3: the crawler's selector fallback chains: which selector of each chain
+    // in rules/site.toml matched, per run (JSON, see crawler/rule_usage.hpp).
+    R"sql(
+ALTER TABLE runs ADD COLUMN selectors TEXT NOT NULL DEFAULT '{}';
+)sql",
 
-    // 3: agencies on findings, and the full-text index `jtai search` reads.
+    // 4: agencies on findings, and the full-text index `jtai search` reads.
     // search_items holds the items of every CURRENT jtai extraction: its headline
     // findings (section 'headline') and its findings rows; Store keeps it in step
     // whenever an extraction is saved (crawl, reextract, refresh after a rule change).

@@ -1,6 +1,6 @@
 #pragma once
 // Full-text search over the items of every current extraction (search_items /
-// search_fts, see migration 2): headline findings, priority actions,
+// search_fts, see migration 4): headline findings, priority actions,
 // improvements, strengths and case studies. Read-only.
 #include <cstdint>
 #include <optional>

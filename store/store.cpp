@@ -60,7 +60,7 @@ fs::path prepare_dir(const fs::path& dir) {
 
 constexpr const char* kRunColumns =
     "id, command, site, started_at, ended_at, status, authorities_seen, jtai_seen, requests, bytes, "
-    "downloads, new_letters, extracted, changed_findings, errors, messages, summary, COALESCE(pid, 0)";
+    "downloads, new_letters, extracted, changed_findings, errors, messages, summary, COALESCE(pid, 0), selectors";
 
 RunRow read_run(const Statement& st) {
   RunRow r;
@@ -88,6 +88,7 @@ RunRow read_run(const Statement& st) {
     r.messages.push_back(st.column_text(15));
   }
   r.summary = st.column_optional_text(16);
+  r.selectors = st.column_text(18);
   r.pid = st.column_int(17);
   return r;
 }
@@ -162,7 +163,7 @@ void unindex_items(Db& db, int64_t publication_id) {
 }
 
 // search_items holds the items of each publication's current jtai extraction
-// (see migration 3); this brings one publication's rows in step.
+// (see migration 4); this brings one publication's rows in step.
 void index_current_items(Db& db, int64_t publication_id) {
   unindex_items(db, publication_id);
   auto& headline = db.cached(
@@ -293,6 +294,12 @@ std::vector<RunRow> read_recent_runs(Db& db, int limit) {
   std::vector<RunRow> out;
   while (st.step()) out.push_back(read_run(st));
   return out;
+}
+
+void Store::save_run_selectors(int64_t run_id, const std::string& json) {
+  auto st = db_.prepare("UPDATE runs SET selectors = ?2 WHERE id = ?1");
+  st.bind(1, run_id).bind(2, json);
+  st.run();
 }
 
 std::vector<RunRow> Store::recent_runs(int limit) { return read_recent_runs(db_, limit); }

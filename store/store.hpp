@@ -74,6 +74,7 @@ struct RunRow {
   std::vector<std::string> messages;
   std::optional<std::string> summary;
   int64_t pid = 0;  // the process that ran it
+  std::string selectors = "{}";  // crawls: which selector of each site.toml chain matched (crawler/rule_usage.hpp)
 };
 
 // The newest `limit` runs, newest first; for read-only readers such as `jtai status`.
@@ -113,6 +114,8 @@ class Store {
   int64_t begin_run(const std::string& command, const std::string& site);
   void finish_run(int64_t run_id, RunStatus status, const RunCounts& counts,
                   const std::vector<std::string>& messages, const std::string& summary);
+  // Records which selectors of rules/site.toml matched during a crawl (JSON).
+  void save_run_selectors(int64_t run_id, const std::string& json);
   // Runs left 'running' by a process that no longer exists become 'failed'.
   void close_abandoned_runs();
   std::optional<RunRow> last_run_with_status(RunStatus status, const std::string& command = {});

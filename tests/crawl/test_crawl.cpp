@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <sstream>
@@ -18,7 +19,9 @@
 #include "crawler/crawl.hpp"
 #include "crawler/http.hpp"
 #include "crawler/url.hpp"
+#include "crawler/rule_usage.hpp"
 #include "refresh/lock.hpp"
+#include "refresh/status.hpp"
 #include "store/store.hpp"
 #include "tests/support/test_support.hpp"
 #include "tests/testsite/testsite.hpp"
@@ -44,11 +47,11 @@ struct Site {
   testsite::TestSite* operator->() { return &site; }
 };
 
-crawler::CrawlResult crawl(const fs::path& data, testsite::TestSite& site) {
+crawler::CrawlResult crawl(const fs::path& data, testsite::TestSite& site, const fs::path& rules = test::rules_dir()) {
   store::Store store(data);
   crawler::CrawlOptions o;
   o.data_dir = data;
-  o.rules_dir = test::rules_dir();
+  o.rules_dir = rules;
   o.site = site.site_url();
   o.delay_seconds = 0.01;
   o.quiet = true;
@@ -215,7 +218,7 @@ TEST_CASE("cold crawl, warm crawl with conditional requests, a new report, a wit
     CHECK(r.status == 304);
     ++pages;
   }
-  CHECK(pages == s->authority_count() + 3);  // two listing pages, the empty one past the end, every provider
+  CHECK(pages == s->authority_count() + 2);  // two listing pages (the second is short: the last), every provider
   CHECK(warm.counts.bytes < cold.counts.bytes);
   CHECK(warm.counts.requests == pages + 1);  // plus the site's robots.txt; the file host is not contacted
   CHECK(requests_for(s->requests(), "files", "/robots.txt") == 0);
@@ -316,12 +319,23 @@ TEST_CASE("page faults make the run suspect and remove or mark nothing; retries 
     CHECK(r.counts.authorities_seen == 100);
     after_fault("500");
   }
-  {  // provider pages change their markup
+  {  // provider pages change their markup: the rules find nothing, and the run stops before changing anything
     s->set_fault("layout", true);
+    const int64_t runs_before = scalar(data, "SELECT COUNT(*) FROM runs");
+    const std::string last_seen = std::to_string(scalar(data, "SELECT COUNT(*) FROM authorities WHERE last_seen >= "
+                                                             "(SELECT MAX(started_at) FROM runs)"));
     auto r = crawl(data, s.site);
-    CHECK(r.status == store::RunStatus::suspect);
+    CHECK(r.status == store::RunStatus::failed);
     CHECK(r.counts.jtai_seen == 0);
-    CHECK(mentions(r, "markup changed"));
+    CHECK(mentions(r, "provider rules found no publication on any of the " + std::to_string(s->authority_count())));
+    CHECK(mentions(r, "Nothing stored was changed"));
+    // No authority or publication was touched by the failed run.
+    CHECK(scalar(data, "SELECT COUNT(*) FROM authorities WHERE last_seen >= (SELECT started_at FROM runs WHERE id = " +
+                           std::to_string(r.run_id) + ")") == 0);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE last_seen >= (SELECT started_at FROM runs WHERE id = " +
+                           std::to_string(r.run_id) + ")") == 0);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM runs") == runs_before + 1);
+    CHECK(last_seen != "");
     after_fault("layout");
   }
   {  // robots.txt disallows a provider page
@@ -578,4 +592,365 @@ TEST_CASE("`jtai crawl` exit statuses: 0 ok, 4 suspect, 2 for a rule-file mistak
   CHECK(capped.exit_code == 1);
   CHECK(capped.out.rfind("crawl failed", 0) == 0);
   CHECK(capped.err.find("larger than the cap of 4096 bytes") != std::string::npos);
+}
+
+namespace {
+
+// A copy of the rules with `rows = N` in [listing].
+fs::path rules_with_rows(const fs::path& dir, int rows) {
+  const fs::path rules = dir / "rules";
+  fs::create_directories(dir);
+  if (!fs::exists(rules)) fs::copy(test::rules_dir(), rules, fs::copy_options::recursive);
+  std::string text = read_file(test::rules_dir() / "site.toml");
+  auto at = text.find("rows = 100");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 10, "rows = " + std::to_string(rows));
+  write_file_atomic(rules / "site.toml", text);
+  return rules;
+}
+
+int listing_requests(const std::vector<testsite::RequestRecord>& log) {
+  int n = 0;
+  for (const auto& r : log) n += (r.host == "site" && r.target.rfind("/search", 0) == 0) ? 1 : 0;
+  return n;
+}
+
+std::string all_messages(const crawler::CrawlResult& r) {
+  std::string out;
+  for (const auto& m : r.messages) out += m + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the end of the listing: stated count, short page, empty, clamped, 404 and 410 past the end") {
+  Site s(2);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+  const int total = s->authority_count();
+
+  {  // The count is stated: the listing ends when it is reached (page 2 of 2), nothing past it is asked for.
+    s->reset_stats();
+    auto r = crawl(data, s.site);
+    INFO(all_messages(r));
+    CHECK(r.status == store::RunStatus::ok);
+    CHECK(r.counts.authorities_seen == total);
+    CHECK(listing_requests(s->requests()) == 2);
+    check_complete(data, s.site);
+  }
+  s->set_fault("nocount", true);
+  {  // No count: page 2 lists fewer than a full page, so it is the last; page 3 is never asked for.
+    s->reset_stats();
+    auto r = crawl(data, s.site);
+    INFO(all_messages(r));
+    CHECK(r.status == store::RunStatus::ok);
+    CHECK(r.counts.authorities_seen == total);
+    CHECK(listing_requests(s->requests()) == 2);
+    check_complete(data, s.site);
+  }
+
+  // Pages that end exactly at the last provider: the page after the last full one is past the end.
+  int pages = 0;
+  for (int k = 3; k <= 8 && !pages; ++k)
+    if (total % k == 0) pages = k;
+  REQUIRE_MESSAGE(pages > 0, "the test site's " << total << " authorities split into 3 to 8 full pages");
+  const fs::path rules = rules_with_rows(dir.path(), total / pages);
+  for (const std::string past : {"empty", "clamped", "past404", "past410"}) {
+    CAPTURE(past);
+    if (past != "empty") s->set_fault(past, true);
+    s->reset_stats();
+    auto r = crawl(data, s.site, rules);
+    s->set_fault(past, false);
+    INFO(all_messages(r));
+    CHECK(r.status == store::RunStatus::ok);
+    CHECK(r.counts.errors == 0);
+    CHECK(r.counts.authorities_seen == total);
+    CHECK(listing_requests(s->requests()) == pages + 1);  // every full page, then one past the end
+    CHECK(scalar(data, "SELECT COUNT(*) FROM authorities") == total);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE gone_since IS NOT NULL") == 0);
+    check_complete(data, s.site);
+    CHECK(refresh::read_status(data).selector_warnings.empty());  // a page past the end is no selector miss
+  }
+  s->set_fault("nocount", false);
+  {  // With the count stated, the same full pages end without asking past the end.
+    s->reset_stats();
+    auto r = crawl(data, s.site, rules);
+    CHECK(r.status == store::RunStatus::ok);
+    CHECK(listing_requests(s->requests()) == pages);
+  }
+  {  // Asking for more rows than the site serves: page 1 is short of what was asked, so page 2 is read
+     // and page 1's length is a full page from then on.
+    const fs::path wide = rules_with_rows(dir.path() / "wide", 150);
+    s->set_fault("nocount", true);
+    s->reset_stats();
+    auto r = crawl(data, s.site, wide);
+    s->set_fault("nocount", false);
+    CHECK(r.status == store::RunStatus::ok);
+    CHECK(r.counts.authorities_seen == total);
+    CHECK(listing_requests(s->requests()) == 2);
+  }
+}
+
+TEST_CASE("a listing that disagrees with its count or ends before the previous run's total is suspect, saying which") {
+  Site s(2);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+  const int total = s->authority_count();
+  REQUIRE(crawl(data, s.site).status == store::RunStatus::ok);
+  const Snapshot baseline = snapshot(data);
+
+  {  // The page states more results than it lists.
+    s->set_fault("miscount", true);
+    auto r = crawl(data, s.site);
+    s->set_fault("miscount", false);
+    CHECK(r.status == store::RunStatus::suspect);
+    CHECK(r.counts.authorities_seen == total);
+    CHECK(mentions(r, "the listing states " + std::to_string(total + 5) + " results but " + std::to_string(total) +
+                          " providers were read; the listing ended early"));
+    check_nothing_lost(data, baseline);
+  }
+  {  // The site ignores `start` (page 2 repeats page 1) and states no count: the previous run's total gives it away.
+    s->set_fault("nopaging", true);
+    s->set_fault("nocount", true);
+    auto r = crawl(data, s.site);
+    CHECK(r.status == store::RunStatus::suspect);
+    CHECK(r.counts.authorities_seen == 100);
+    CHECK(mentions(r, "the listing ended after 100 providers, fewer than the " + std::to_string(total) +
+                          " the previous run (#"));
+    check_nothing_lost(data, baseline);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE gone_since IS NOT NULL") == 0);
+    s->set_fault("nocount", false);
+  }
+  {  // With the count stated, the same listing ends short of it.
+    auto r = crawl(data, s.site);
+    CHECK(r.status == store::RunStatus::suspect);
+    CHECK(r.counts.authorities_seen == 100);
+    CHECK(mentions(r, "the listing states " + std::to_string(total) + " results but 100 providers were read"));
+    check_nothing_lost(data, baseline);
+    s->set_fault("nopaging", false);
+  }
+  auto clean = crawl(data, s.site);
+  CHECK(clean.status == store::RunStatus::ok);
+  check_complete(data, s.site);
+}
+
+TEST_CASE("provider links outside the results list are not counted; a changed results list falls back and is warned") {
+  Site s(3);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+  const int total = s->authority_count();
+
+  s->set_fault("extra", true);
+  auto r = crawl(data, s.site);
+  INFO(all_messages(r));
+  CHECK(r.status == store::RunStatus::ok);
+  CHECK(r.counts.authorities_seen == total);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM authorities") == total);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM authorities WHERE urn IN (2599999, 1234567)") == 0);
+  CHECK(requests_for(s->requests(), "site", "/provider/16/2599999") == 0);
+  check_complete(data, s.site);
+  s->set_fault("extra", false);
+  CHECK(crawler::RuleUsage::from_json(store::Store(data).run(r.run_id)->selectors).warnings().empty());
+  CHECK(refresh::read_status(data).selector_warnings.empty());
+
+  // The results list's markup changes: a fallback selector still reads every provider, the run
+  // records which selector matched, and `status` warns.
+  s->set_fault("results", true);
+  auto drift = crawl(data, s.site);
+  s->set_fault("results", false);
+  INFO(all_messages(drift));
+  CHECK(drift.counts.authorities_seen == total);
+  CHECK(drift.status == store::RunStatus::ok);
+  CHECK(mentions(drift, "warning: [listing] provider_link: fell back to 'main a[href]' on 2 of 2 page(s)"));
+  const std::string recorded = store::Store(data).run(drift.run_id)->selectors;
+  CHECK(recorded.find("main a[href]") != std::string::npos);
+  auto status = refresh::read_status(data);
+  CHECK(status.selectors_run == drift.run_id);
+  REQUIRE(status.selector_warnings.size() == 1);
+  CHECK(refresh::format_status(status).find("Warning: site.toml selectors fell back in run #" +
+                                            std::to_string(drift.run_id)) != std::string::npos);
+  check_complete(data, s.site);
+
+  // Back to normal: the warning goes with the next clean run.
+  auto clean = crawl(data, s.site);
+  CHECK(clean.status == store::RunStatus::ok);
+  CHECK(refresh::read_status(data).selector_warnings.empty());
+}
+
+TEST_CASE("publication text variants and timeline markup: the same letters, kinds and dates") {
+  Site s(4);
+  const int total = s->authority_count();
+  for (const std::vector<std::string>& faults : {std::vector<std::string>{"variants"}, {"timeline"}, {"variants", "timeline"}}) {
+    std::string label;
+    for (const auto& f : faults) label += f + " ";
+    CAPTURE(label);
+    test::TempDir dir;
+    const fs::path data = dir.path() / "data";
+    for (const auto& f : faults) s->set_fault(f, true);
+    auto r = crawl(data, s.site);
+    for (const auto& f : faults) s->set_fault(f, false);
+    INFO(all_messages(r));
+    CHECK(r.status == store::RunStatus::ok);
+    CHECK(r.counts.errors == 0);
+    CHECK(r.counts.jtai_seen == 4);
+    check_complete(data, s.site);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE kind = 'ilacs'") == total);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE kind = 'other'") == 0);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE published_on IS NULL") == 0);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE title NOT LIKE '%, pdf - %'") == 0);
+    for (const auto& l : s->jtai_letters())
+      CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE file_id = '" + l.file_id + "' AND published_on = '" +
+                             l.date_iso + "'") == 1);
+    CHECK(refresh::read_status(data).selector_warnings.empty());
+  }
+}
+
+TEST_CASE("403: never retried, the run stops asking at once and fails saying the site refused us") {
+  Site s(3);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+  REQUIRE(crawl(data, s.site).status == store::RunStatus::ok);
+  const Snapshot baseline = snapshot(data);
+
+  {  // Every request to the site refused.
+    s->set_fault("403", true);
+    s->reset_stats();
+    auto r = crawl(data, s.site);
+    s->set_fault("403", false);
+    CHECK(r.status == store::RunStatus::failed);
+    REQUIRE_FALSE(r.messages.empty());
+    CHECK(r.messages.front() == "the site refused our requests (403); see README: being blocked");
+    CHECK(s->stats().requests == 1);  // robots.txt, refused: nothing more was asked
+    check_nothing_lost(data, baseline);
+    CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE gone_since IS NOT NULL") == 0);
+  }
+  {  // One file refused (a cold data directory, so letters are downloaded).
+    test::TempDir cold;
+    const fs::path fresh = cold.path() / "data";
+    const auto target = s->target_letter();
+    s->set_fault("403file", true);
+    s->reset_stats();
+    auto r = crawl(fresh, s.site);
+    s->set_fault("403file", false);
+    CHECK(r.status == store::RunStatus::failed);
+    REQUIRE_FALSE(r.messages.empty());
+    CHECK(r.messages.front() == "the site refused our requests (403); see README: being blocked");
+    const auto log = s->requests();
+    CHECK(requests_for(log, "files", "/v1/file/" + target.file_id) == 1);  // not retried
+    bool after = false;
+    int asked_after = 0;
+    for (const auto& req : log) {
+      if (after) ++asked_after;
+      if (req.status == 403) after = true;
+    }
+    CHECK(asked_after == 0);  // nothing at all was asked after the refusal
+    CHECK_FALSE(stored_files(fresh).count(target.file_id));
+    CHECK(integrity(fresh) == "ok");
+    // The next run, no longer refused, completes the set.
+    auto next = crawl(fresh, s.site);
+    CHECK(next.status == store::RunStatus::ok);
+    check_complete(fresh, s.site);
+  }
+}
+
+TEST_CASE("`jtai crawl` and `jtai refresh` refuse a real host with the example contact; --contact and JTAI_CONTACT") {
+  Site s(2);
+  test::TempDir dir;
+  const std::string data = (dir.path() / "data").string();
+  std::string jtai = "'";  // built step by step: GCC 12 -Wrestrict misfires on "'" + string
+  jtai += test::jtai_binary().string() + "' --rules '" + test::rules_dir().string() + "' ";
+  // 192.0.2.1 is TEST-NET-1: not this machine, and never reached (the refusal comes before any request).
+  for (const std::string command : {"crawl", "refresh"}) {
+    CAPTURE(command);
+    auto refused = test::run_command("env -u JTAI_CONTACT " + jtai + command + " --data '" + data +
+                                     "' --site http://192.0.2.1 --delay 0");
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("example contact address") != std::string::npos);
+    CHECK(refused.err.find("--contact ADDRESS or JTAI_CONTACT=ADDRESS") != std::string::npos);
+    CHECK(std::count(refused.err.begin(), refused.err.end(), '\n') == 1);  // one line
+    if (fs::exists(dir.path() / "data" / store::kDatabaseName))
+      CHECK(scalar(dir.path() / "data", "SELECT COUNT(*) FROM runs") == 0);  // no run recorded
+  }
+
+  // The address given by option, or by environment, is the one the site sees.
+  auto by_option = test::run_command("env -u JTAI_CONTACT " + jtai + "crawl --data '" + data + "' --site " +
+                                     s->site_url() + " --delay 0.01 --contact data-team@council.gov.uk");
+  CHECK(by_option.exit_code == 0);
+  for (const auto& r : s->requests()) CHECK(r.user_agent.find("contact: data-team@council.gov.uk") != std::string::npos);
+  s->reset_stats();
+  auto by_env = test::run_command("JTAI_CONTACT=ops@research.ac.uk " + jtai + "crawl --data '" + data + "' --site " +
+                                  s->site_url() + " --delay 0.01");
+  CHECK(by_env.exit_code == 0);
+  REQUIRE_FALSE(s->requests().empty());
+  for (const auto& r : s->requests()) CHECK(r.user_agent.find("contact: ops@research.ac.uk") != std::string::npos);
+}
+
+TEST_CASE("`jtai check-site`: exit 0 on the normal layout, 4 naming the selector on a changed one, 1 when refused") {
+  Site s(2);
+  std::string base = "'";  // built step by step: GCC 12 -Wrestrict misfires on "'" + string
+  base += test::jtai_binary().string() + "' --rules '" + test::rules_dir().string() + "' check-site --site " +
+          s->site_url() + " --delay 0.01";
+  s->reset_stats();
+  auto ok = test::run_command(base);
+  INFO(ok.out << ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("every rule found what it should (exit 0)") != std::string::npos);
+  CHECK(ok.out.find("[[kind]] jtai") != std::string::npos);
+  CHECK(ok.out.find("file (HEAD)") != std::string::npos);
+  CHECK(s->stats().requests <= 10);  // a handful of polite requests
+  CHECK(s->stats().pdf_bodies == 0);  // the file is only HEADed
+
+  s->set_fault("layout", true);
+  auto changed = test::run_command(base);
+  s->set_fault("layout", false);
+  CHECK(changed.exit_code == 4);
+  CHECK(changed.out.find("NOTHING   [provider] publication") != std::string::npos);
+
+  s->set_fault("results", true);
+  auto fallback = test::run_command(base);
+  s->set_fault("results", false);
+  CHECK(fallback.exit_code == 4);
+  CHECK(fallback.out.find("FALLBACK  [listing] provider_link") != std::string::npos);
+
+  s->set_fault("timeline", true);
+  auto timeline = test::run_command(base);
+  s->set_fault("timeline", false);
+  CHECK(timeline.exit_code == 0);
+
+  s->set_fault("403", true);
+  auto refused = test::run_command(base);
+  s->set_fault("403", false);
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.out.find("see README: being blocked") != std::string::npos);
+}
+
+TEST_CASE("`jtai refresh` stops before changing anything when the provider rules find nothing") {
+  Site s(2);
+  test::TempDir dir;
+  const fs::path data = dir.path() / "data";
+  std::string jtai = "'";  // built step by step: GCC 12 -Wrestrict misfires on "'" + string
+  jtai += test::jtai_binary().string() + "' --rules '" + test::rules_dir().string() + "' refresh --data '" +
+          data.string() + "' --site " + s->site_url() + " --delay 0.01";
+  auto first = test::run_command(jtai);
+  REQUIRE(first.exit_code == 0);
+  const Snapshot baseline = snapshot(data);
+  auto exported = [&] {  // every exported file with its modification time
+    std::map<std::string, fs::file_time_type> files;
+    for (const auto& e : fs::recursive_directory_iterator(data / "exports"))
+      if (e.is_regular_file()) files[e.path().string()] = e.last_write_time();
+    return files;
+  };
+  const auto exports_before = exported();
+  REQUIRE_FALSE(exports_before.empty());
+
+  s->set_fault("layout", true);
+  auto changed = test::run_command(jtai);
+  s->set_fault("layout", false);
+  CHECK(changed.exit_code == 1);
+  CHECK(changed.err.find("provider rules found no publication") != std::string::npos);
+  CHECK(changed.out.find("nothing was re-extracted or exported") != std::string::npos);
+  check_nothing_lost(data, baseline);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM publications WHERE gone_since IS NOT NULL") == 0);
+  CHECK(scalar(data, "SELECT COUNT(*) FROM authorities WHERE last_seen >= (SELECT MAX(started_at) FROM runs)") == 0);
+  CHECK(exported() == exports_before);  // exports/latest and the dated export untouched
 }

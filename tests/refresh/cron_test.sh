@@ -141,6 +141,25 @@ FAKE
   done
   echo "ok: exit statuses 0 1 4 5 2 pass through; output goes to the log"
 
+  # --env-file puts JTAI_CONTACT (and any KEY=VALUE) into jtai's environment; a missing file is exit 2.
+  cat >"$tmp/bin/jtai-env" <<'FAKE'
+#!/usr/bin/env bash
+echo "fake jtai contact: ${JTAI_CONTACT:-none}"
+FAKE
+  chmod +x "$tmp/bin/jtai-env"
+  printf '# comment\nJTAI_CONTACT=ops@research.example.ac.uk\n' >"$tmp/jtai.env"
+  JTAI="$tmp/bin/jtai-env" "$wrapper" --env-file "$tmp/jtai.env" "$tmp/envdata" >/dev/null 2>&1 ||
+    fail "the wrapper failed with an environment file"
+  grep -q "fake jtai contact: ops@research.example.ac.uk" "$tmp/envdata/logs/refresh.log" ||
+    fail "JTAI_CONTACT from --env-file did not reach jtai: $(cat "$tmp/envdata/logs/refresh.log")"
+  set +e
+  JTAI="$tmp/bin/jtai-env" "$wrapper" --env-file "$tmp/missing.env" "$tmp/envdata" >/dev/null 2>"$tmp/err"
+  got=$?
+  set -e
+  [ "$got" = 2 ] || fail "a missing environment file should exit 2, got $got"
+  grep -q "cannot read the environment file" "$tmp/err" || fail "no message for a missing environment file"
+  echo "ok: --env-file sets JTAI_CONTACT; a missing one is exit 2"
+
   # Five runs with --keep 3: the current log and three old ones, newest first.
   [ -f "$log" ] && [ -f "$log.1" ] && [ -f "$log.2" ] && [ -f "$log.3" ] || fail "expected refresh.log and .1-.3: $(ls "$data/logs")"
   [ ! -e "$log.4" ] || fail "more than 3 old logs kept: $(ls "$data/logs")"

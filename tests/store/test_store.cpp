@@ -366,11 +366,12 @@ TEST_CASE("a schema-1 database migrates to Report v2 and keeps its rows") {
     Store s(dir.path());
     int64_t pub = add_publication(s, "40", "2025-01-01T00:00:00.000Z");
     s.save_extraction(pub, "sha", sample_report("old"));
-    // Undo migrations 3 and 2 the way an old jtai left the file: drop the new tables and columns.
+    // Undo migrations 4, 3 and 2 the way an old jtai left the file: drop the new tables and columns.
     s.db().exec("DROP TABLE search_fts; DROP TABLE search_items;"
                 "ALTER TABLE findings DROP COLUMN agency; ALTER TABLE findings DROP COLUMN agencies;");
     s.db().exec("ALTER TABLE extractions DROP COLUMN round; ALTER TABLE extractions DROP COLUMN focus;"
                 "ALTER TABLE findings DROP COLUMN subheading; ALTER TABLE findings DROP COLUMN kind;"
+                "ALTER TABLE runs DROP COLUMN selectors;"  // migration 3 (the crawler's selector record)
                 "PRAGMA user_version = 1;");
   }
   Store again(dir.path());
@@ -378,8 +379,19 @@ TEST_CASE("a schema-1 database migrates to Report v2 and keeps its rows") {
   CHECK(count(again.db(), "SELECT COUNT(*) FROM findings") == 5);
   CHECK(count(again.db(), "SELECT COUNT(*) FROM findings WHERE subheading IS NULL AND kind IS NULL") == 5);
   CHECK(count(again.db(), "SELECT COUNT(*) FROM extractions WHERE round IS NULL AND focus IS NULL") == 1);
-  // Migration 3 indexes the rows already stored, with no agencies until the next re-extraction.
+  // Migration 4 indexes the rows already stored, with no agencies until the next re-extraction.
   CHECK(count(again.db(), "SELECT COUNT(*) FROM findings WHERE agency IS NULL AND agencies = '[]'") == 5);
   CHECK(count(again.db(), "SELECT COUNT(*) FROM search_items") == 5);
   CHECK(count(again.db(), "SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH 'improve'") == 2);
+}
+
+TEST_CASE("a crawl's selector record is stored with its run") {
+  test::TempDir dir;
+  Store s(dir.path());
+  const int64_t id = s.begin_run("crawl", "http://127.0.0.1");
+  CHECK(s.run(id)->selectors == "{}");
+  s.save_run_selectors(id, R"({"[listing] provider_link":{"alternatives":["a"],"pages":[2],"none":0,"optional":false}})");
+  s.finish_run(id, RunStatus::ok, {}, {}, "done");
+  CHECK(s.run(id)->selectors.find("provider_link") != std::string::npos);
+  CHECK(s.recent_runs(1).front().selectors == s.run(id)->selectors);
 }

@@ -23,8 +23,10 @@ namespace jtai::testsite {
 namespace fs = std::filesystem;
 
 std::vector<std::string> fault_names() {
-  return {"500",    "flaky",    "429",    "slow",     "drop",   "html",
-          "truncated", "blank",  "layout",   "redirect", "robots", "withdraw", "publish"};
+  return {"500",     "flaky",    "429",      "slow",    "drop",   "html",     "truncated", "blank",
+          "layout",  "redirect", "robots",   "withdraw", "publish", "nocount", "miscount", "clamped",
+          "past404", "past410",  "nopaging", "extra",   "results", "variants", "timeline", "403",
+          "403file"};
 }
 
 namespace {
@@ -92,6 +94,11 @@ std::string html_escape(const std::string& s) {
     }
   }
   return out;
+}
+
+std::string to_upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 std::string http_date(int days_after_base) {
@@ -295,7 +302,7 @@ struct TestSite::Impl {
     res.status = 200;
     res.set_content(body, type);
     record(host, req, 200, body.size());
-    if (host == "files" && type == "application/pdf") ++stats.pdf_bodies;
+    if (host == "files" && type == "application/pdf" && req.method != "HEAD") ++stats.pdf_bodies;
   }
 
   void send_plain(const std::string& host, const httplib::Request& req, httplib::Response& res, int status,
@@ -315,17 +322,34 @@ struct TestSite::Impl {
   }
 
   std::string listing(int start, int rows) const {
-    std::string main = "<h1>Search results</h1>\n<ul class=\"results-list\">\n";
-    const int end = std::min(static_cast<int>(providers.size()), start + rows);
+    const int total = static_cast<int>(providers.size());
+    const bool changed = faults.count("results") > 0;
+    std::string main = "<h1>Search results</h1>\n";
+    if (!faults.count("nocount"))
+      main += "<p class=\"results-count\">" + std::to_string(total + (faults.count("miscount") ? 5 : 0)) +
+              " results</p>\n";
+    if (faults.count("extra")) {
+      // Provider links that are not results: must never be counted as listed authorities.
+      main += "<aside class=\"recently-viewed\"><h2>Recently viewed</h2><ul><li><a href=\"/provider/44/" +
+              std::to_string(providers.back().urn) + "\">" + html_escape(providers.back().name) +
+              "</a></li><li><a href=\"/provider/16/2599999\">Sunny Days Children's Home</a></li></ul></aside>\n"
+              "<div class=\"featured\"><a href=\"/provider/23/1234567\">Featured: Anytown Academy</a></div>\n";
+    }
+    main += changed ? "<ol class=\"search-results\">\n" : "<ul class=\"results-list\">\n";
+    const int end = std::min(total, start + rows);
     for (int i = start; i < end; ++i) {
       const Provider& p = providers[static_cast<size_t>(i)];
-      main += "<li class=\"search-result\"><h3 class=\"search-result__title\"><a href=\"/provider/44/" +
-              std::to_string(p.urn) + "\">" + html_escape(p.name) +
-              "</a></h3><p class=\"search-result__type\">Local authority children's services</p></li>\n";
+      const std::string link = "<a href=\"/provider/44/" + std::to_string(p.urn) + "\">" + html_escape(p.name) + "</a>";
+      if (changed)
+        main += "<li class=\"result\"><h2 class=\"result__title\">" + link + "</h2></li>\n";
+      else
+        main += "<li class=\"search-result\"><h3 class=\"search-result__title\">" + link +
+                "</h3><p class=\"search-result__type\">Local authority children's services</p></li>\n";
     }
-    if (start >= static_cast<int>(providers.size())) main += "<li class=\"no-results\">No results found</li>\n";
-    main += "</ul>\n<ul class=\"pagination\">";
-    if (end < static_cast<int>(providers.size()))
+    if (start >= total) main += "<li class=\"no-results\">No results found</li>\n";
+    main += changed ? "</ol>\n" : "</ul>\n";
+    main += "<ul class=\"pagination\">";
+    if (end < total)
       main += "<li class=\"next\"><a href=\"/search?q=&amp;level_1_types=3&amp;level_2_types%5B%5D=12&amp;start=" +
               std::to_string(end) + "&amp;rows=" + std::to_string(rows) + "\">Next</a></li>";
     main += "</ul>\n";
@@ -338,26 +362,52 @@ struct TestSite::Impl {
     std::stable_sort(pubs.begin(), pubs.end(), [](const Publication& a, const Publication& b) {
       return a.date.iso() > b.date.iso();
     });
-    std::string main = "<h1>" + html_escape(p.name) + "</h1>\n<p>URN: " + std::to_string(p.urn) +
-                       "</p>\n<ul class=\"timeline\">\n";
+    const bool timeline = faults.count("timeline") > 0;
+    std::string main = "<h1>" + html_escape(p.name) + "</h1>\n<p>URN: " + std::to_string(p.urn) + "</p>\n" +
+                       (timeline ? "<ol class=\"timeline\">\n" : "<ul class=\"timeline\">\n");
+    int n = 0;
     for (const auto& pub : pubs) {
       if (faults.count("withdraw") && !letters.empty() && pub.file_id == letters.front().file_id) continue;
       const std::string url = file_base() + "/v1/file/" + pub.file_id;
-      const std::string nonvisual = pub.kind_text + ", pdf - " + pub.date.text();
+      std::string kind_text = pub.kind_text;
+      std::string nonvisual = pub.kind_text + ", pdf - " + pub.date.text();
+      if (faults.count("variants")) {  // the ways the live site has written the same thing
+        static const char* const forms[] = {"%s,  pdf - %s", "%s as pdf - %s", "%s, PDF - %s", "%s\xC2\xA0pdf\xC2\xA0- %s",
+                                            "%s (pdf) - %s", "%s,pdf - %s"};
+        const char* form = forms[n % 6];
+        std::string k = n % 4 == 1 ? to_upper(pub.kind_text) : pub.kind_text;
+        nonvisual = form;
+        nonvisual.replace(nonvisual.find("%s"), 2, k);
+        nonvisual.replace(nonvisual.find("%s"), 2, pub.date.text());
+        kind_text = n % 3 == 2 ? "  " + to_upper(pub.kind_text) + " \n " : pub.kind_text;
+      }
+      ++n;
+      if (timeline) {
+        // The day carries the date; the title span does not. Some events have no file.
+        main += "<li class=\"timeline__day\"><p class=\"timeline__date\"><time datetime=\"" + pub.date.iso() +
+                "\">" + pub.date.text() + "</time></p>";
+        if (n % 2 == 1)
+          main += "<div class=\"event\"><span class=\"event__title heading--sub\">Inspection fieldwork</span>"
+                  "<p class=\"event__body\">Inspectors visited the local authority.</p></div>";
+        main += "<div class=\"event\"><span class=\"event__title heading--sub\"><a class=\"publication-link\" href=\"" +
+                url + "\" target=\"_blank\">" + html_escape(kind_text) + " <span class=\"nonvisual\">" +
+                html_escape(nonvisual) + "</span></a></span></div></li>\n";
+        continue;
+      }
       if (changed) {
         main += "<li class=\"timeline__item\"><div class=\"timeline__title\"><a class=\"report-download\" href=\"" +
-                url + "\">" + html_escape(pub.kind_text) + " <span class=\"visually-hidden\">" +
+                url + "\">" + html_escape(kind_text) + " <span class=\"visually-hidden\">" +
                 html_escape(nonvisual) + "</span></a></div><p class=\"timeline__date\">" + pub.date.text() +
                 "</p></li>\n";
       } else {
         main += "<li class=\"timeline__day\"><span class=\"event__title heading--sub\"><a class=\"publication-link\" "
                 "href=\"" +
-                url + "\" target=\"_blank\">" + html_escape(pub.kind_text) + " <span class=\"nonvisual\">" +
+                url + "\" target=\"_blank\">" + html_escape(kind_text) + " <span class=\"nonvisual\">" +
                 html_escape(nonvisual) + "</span></a><div class=\"event__metadata\"><time pubdate>" +
                 pub.date.text() + "</time></div></span></li>\n";
       }
     }
-    main += "</ul>\n";
+    main += timeline ? "</ol>\n" : "</ul>\n";
     return page(p.name, main);
   }
 
@@ -371,6 +421,12 @@ struct TestSite::Impl {
   }
 
   void routes() {
+    site.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mutex);
+      if (!faults.count("403") || req.path.rfind("/__", 0) == 0) return httplib::Server::HandlerResponse::Unhandled;
+      send_plain("site", req, res, 403, page("Forbidden", "<p>Access denied.</p>"));
+      return httplib::Server::HandlerResponse::Handled;
+    });
     site.Get("/robots.txt", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mutex);
       send_plain("site", req, res, 200, robots(), "text/plain");
@@ -384,6 +440,13 @@ struct TestSite::Impl {
         return send_plain("site", req, res, 200, page("Search results", "<p>Choose a type of provider.</p>"));
       if (faults.count("500") && start >= 100)
         return send_plain("site", req, res, 500, page("Error", "<p>Sorry, something went wrong.</p>"));
+      const int total = static_cast<int>(providers.size());
+      if (faults.count("nopaging")) start = 0;
+      if (start >= total) {
+        if (faults.count("past404")) return send_plain("site", req, res, 404, page("Not found", "<p>Page not found</p>"));
+        if (faults.count("past410")) return send_plain("site", req, res, 410, page("Gone", "<p>Gone</p>"));
+        if (faults.count("clamped")) start = std::max(0, (total - 1) / rows * rows);
+      }
       if (faults.count("429") && start == 0 && !rate_limited_once) {
         rate_limited_once = true;
         res.set_header("Retry-After", "1");
@@ -442,6 +505,7 @@ struct TestSite::Impl {
     const bool target = !letters.empty() && id == letters.front().file_id;
     const bool via_redirect = letters.size() > 1 && id == letters[1].file_id;
     if (flaky_first(req.path)) return send_plain("files", req, res, 500, "<html><body>Error</body></html>");
+    if (target && faults.count("403file")) return send_plain("files", req, res, 403, "<html><body>AccessDenied</body></html>");
     if (via_redirect && !content_path) {  // always: a redirect within the file host
       res.set_redirect("/v1/file/" + id + "/content", 302);
       return record("files", req, 302, 0);

@@ -30,6 +30,22 @@ namespace jtai::testsite {
 //   robots     robots.txt disallows the target authority's provider page
 //   withdraw   the target letter is no longer listed on its provider page
 //   publish    a new JTAI letter is published (same as publish_new_report())
+// The end of the listing and its markup (listing pages state "N results" unless nocount):
+//   nocount    listing pages do not state the result count
+//   miscount   listing pages state 5 more results than there are
+//   clamped    a page past the end repeats the last page (start clamped)
+//   past404    a page past the end answers 404
+//   past410    a page past the end answers 410
+//   nopaging   `start` is ignored: every listing page is page 1
+//   extra      provider links outside the results list (recently viewed, featured)
+//   results    the results list's markup changed (class names), links still in <main>
+// Provider pages:
+//   variants   publication texts vary ("  pdf", " as PDF", upper case, no-break spaces)
+//   timeline   ol.timeline > li.timeline__day with the date in p.timeline__date
+//              outside each title, and events without a file link
+// Refusals:
+//   403        every request to the site host answers 403
+//   403file    the target letter's file answers 403
 std::vector<std::string> fault_names();
 
 struct Options {
