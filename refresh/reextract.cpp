@@ -29,16 +29,41 @@ struct Job {
   std::optional<std::string> new_layout;     // encoded, when the PDF had to be parsed
   std::optional<Report> report;
   std::optional<Report> before;  // the current record parsed; nullopt for an error or unreadable one
+  bool same_record = false;      // the new record equals the current one, rules version aside
+  std::string report_json;       // the new record serialised, for the store
   std::string error;
 };
 
-// The worker's share of comparing with the stored record: parsing it.
-void parse_current(Job& job) {
+Report without_version(Report r);
+
+// The worker's share of saving: serialising the new record and comparing it
+// with the current one. Equal serialisations need no parsing; only a record
+// that differs (or was written by an older jtai) is parsed, to name the changes.
+void compare_with_current(Job& job) {
+  if (!job.report) return;
+  job.report_json = extract::to_json(*job.report).dump();
   if (!job.current || job.current->kind == "error") return;
-  try {
-    job.before = extract::report_from_json(nlohmann::json::parse(job.current->report_json));
-  } catch (const std::exception&) {
-    // An unreadable stored record simply counts as changed.
+  if (job.current->rules_version == job.report->rules_version) {
+    job.same_record = job.report_json == job.current->report_json;
+  } else {
+    // The new record as it would read under the old rules version. In compact
+    // JSON the key can only occur as the key itself: inside a string value its
+    // quotes would be escaped.
+    const std::string key = "\"rules_version\":\"";
+    const std::string fresh_field = key + job.report->rules_version + "\"";
+    if (auto at = job.report_json.find(fresh_field); at != std::string::npos) {
+      std::string as_before = job.report_json;
+      as_before.replace(at, fresh_field.size(), key + job.current->rules_version + "\"");
+      job.same_record = as_before == job.current->report_json;
+    }
+  }
+  if (!job.same_record) {
+    try {
+      job.before = extract::report_from_json(nlohmann::json::parse(job.current->report_json));
+      job.same_record = without_version(*job.before) == without_version(*job.report);
+    } catch (const std::exception&) {
+      // An unreadable stored record simply counts as changed.
+    }
   }
   job.current->report_json.clear();
   job.current->report_json.shrink_to_fit();
@@ -138,10 +163,10 @@ void save_chunk(store::Store& store, std::vector<Job>& jobs, ReextractResult& re
     }
     Report& fresh = *job.report;
     bool had_current = job.current.has_value();
-    bool same_record = job.before && without_version(*job.before) == without_version(fresh);
+    bool same_record = job.same_record;
     if (same_record && job.current->rules_version == fresh.rules_version) continue;  // nothing new to store
 
-    store.save_extraction(letter.publication.id, letter.file.sha256, fresh);
+    store.save_extraction(letter.publication.id, letter.file.sha256, fresh, job.report_json);
     ++result.saved;
     if (!had_current || same_record) continue;
     LetterChange change;
@@ -196,7 +221,7 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
         size_t i = next.fetch_add(1);
         if (i >= jobs.size()) break;
         run_job(jobs[i], store.data_dir(), rules);
-        parse_current(jobs[i]);
+        compare_with_current(jobs[i]);
         jobs[i].stored_layout.reset();
       }
     };

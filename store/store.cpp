@@ -433,6 +433,11 @@ std::optional<std::string> Store::load_layout(const std::string& sha256, int lay
 
 SavedExtraction Store::save_extraction(int64_t publication_id, const std::string& sha256,
                                        const extract::Report& report) {
+  return save_extraction(publication_id, sha256, report, extract::to_json(report).dump());
+}
+
+SavedExtraction Store::save_extraction(int64_t publication_id, const std::string& sha256,
+                                       const extract::Report& report, const std::string& report_json) {
   const bool is_jtai = report.kind == extract::Report::Kind::jtai;
   const std::string kind = is_jtai ? "jtai" : "not_jtai";
   const auto findings = findings_of(report);
@@ -474,7 +479,7 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
   st.bind(7, report.letter_date).bind(8, report.inspection_start).bind(9, report.inspection_end);
   st.bind(10, report.theme).bind(11, report.theme_phrase).bind(12, report.deep_dive);
   st.bind(13, report.headline_findings).bind(14, report.no_priority_actions ? 1 : 0);
-  st.bind(15, warnings.dump()).bind(16, extract::to_json(report).dump());
+  st.bind(15, warnings.dump()).bind(16, report_json);
   st.bind(17, report.round).bind(18, report.focus);
   st.run();
   saved.extraction_id = db_.last_insert_rowid();

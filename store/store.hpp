@@ -146,6 +146,10 @@ class Store {
   // Extractions: the saved one becomes current; earlier ones are kept.
   SavedExtraction save_extraction(int64_t publication_id, const std::string& sha256,
                                   const extract::Report& report);
+  // The same with the record already serialised (extract::to_json(report).dump()),
+  // so that reextract's worker threads, not the one writing, pay for it.
+  SavedExtraction save_extraction(int64_t publication_id, const std::string& sha256,
+                                  const extract::Report& report, const std::string& report_json);
   // A stored PDF the extractor cannot read: recorded as an extraction of kind "error"
   // with the reason. It becomes current only when the publication has no current
   // jtai/not_jtai extraction, so a failed re-extraction never hides good findings.
