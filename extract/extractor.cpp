@@ -6,9 +6,11 @@
 
 #include "extract/agencies.hpp"
 #include "extract/cleanup.hpp"
+#include "extract/coverage.hpp"
 #include "extract/facts.hpp"
 #include "extract/jtai_detect.hpp"
 #include "extract/lists.hpp"
+#include "extract/rounds.hpp"
 #include "extract/structure.hpp"
 
 namespace jtai::extract {
@@ -116,12 +118,107 @@ void add_warnings(Report& r) {
   if (!r.inspection_start) r.warn("no_fieldwork_dates", "no fieldwork dates found");
   if (r.letter_date && r.inspection_end && *r.letter_date < *r.inspection_end)
     r.warn("letter_before_fieldwork", "letter date " + *r.letter_date + " is before the end of fieldwork " + *r.inspection_end);
-  if (!r.theme_phrase) r.warn("no_theme_phrase", "no theme phrase ('the multi-agency response to ... in ...') found");
-  else if (r.theme->rfind("other: ", 0) == 0) r.warn("unknown_theme", "theme not recognised: " + r.theme->substr(7));
+  if (r.theme && r.theme->rfind("other: ", 0) == 0) r.warn("unknown_theme", "theme not recognised: " + r.theme->substr(7));
   if (r.inspection_start && r.inspectorates.empty()) r.warn("no_inspectorates", "no inspectorates named with the fieldwork dates");
   if (r.improvements.empty() && r.priority_actions.empty() && !r.no_priority_actions)
     r.warn("no_improvements", "no areas for improvement found");
   if (!r.headline_findings) r.warn("no_headline_findings", "no headline findings found");
+}
+
+// The first n bytes of text (not cutting a UTF-8 character), quoted.
+std::string quoted_start(const std::string& text, size_t n = 60) {
+  bool cut = text.size() > n;
+  if (!cut) n = text.size();
+  while (cut && n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  std::string out(1, '\'');
+  out.append(text, 0, n);
+  if (cut) out.append("...");
+  out.push_back('\'');
+  return out;
+}
+
+bool full_match_any(const std::vector<Pattern>& patterns, const std::string& text) {
+  for (const auto& p : patterns)
+    if (p.full_match(text)) return true;
+  return false;
+}
+
+// Headings read by their words, headings that match nothing, and the
+// authority's heading aliases that were used.
+void review_headings(const Structure& st, const std::vector<Block>& blocks, const RuleSet& rules, Report& r) {
+  auto section_of = [&](size_t block) -> const Section* {
+    for (const auto& sec : st.sections)
+      if ((sec.heading && *sec.heading == block) ||
+          std::find(sec.blocks.begin(), sec.blocks.end(), block) != sec.blocks.end())
+        return &sec;
+    return nullptr;
+  };
+  for (const auto& h : st.headings) {
+    std::string where = "'" + h.text + "' (page " + std::to_string(h.page + 1) + ")";
+    if (h.match) {
+      if (h.match->by == HeadingMatch::By::keywords)
+        r.warn("unrecognised_heading", "heading " + where + " matches no heading pattern; read as " +
+                                           std::string(section_name(h.match->section)) + " by its words (" +
+                                           h.match->rule + ")");
+      else if (h.match->by == HeadingMatch::By::override_alias)
+        r.overrides.push_back({h.match->rule + " heading alias -> " + std::string(section_name(h.match->section)),
+                               h.match->reason});
+      continue;
+    }
+    const Section* sec = section_of(h.block);
+    if (sec && sec->id == SectionId::next_steps) continue;  // signatures under "Next steps"
+    if (full_match_any(rules.known_subheadings(), h.text) || full_match_any(rules.boilerplate(), blocks[h.block].text))
+      continue;
+    if (sec && h.subsection)
+      r.warn("unrecognised_heading", "heading " + where + " matches no rule; kept as a sub-heading of " +
+                                         (sec->title.empty() ? std::string(section_name(sec->id)) : "'" + sec->title + "'"));
+    else
+      r.warn("unrecognised_heading", "heading " + where + " matches no rule; the paragraphs under it go into no field");
+  }
+}
+
+// The theme from the theme keywords of rules/themes.toml, when the letter has
+// no theme phrase: the title first, then the opening paragraphs in order.
+void theme_from_keywords(const std::vector<std::string>& texts, const std::vector<std::string>& names,
+                         const RuleSet& rules, Report& r) {
+  for (size_t i = 0; i < texts.size(); ++i)
+    for (const auto& theme : rules.themes())
+      for (const auto& k : theme.keywords)
+        if (k.search(texts[i])) {
+          r.theme = theme.name;
+          r.warn("no_theme_phrase", "no theme phrase ('the multi-agency response to ... in ...'); theme '" + theme.name +
+                                        "' read from the " + names[i] + " by the keyword '" + k.source + "' (" +
+                                        k.where() + ")");
+          return;
+        }
+  r.warn("no_theme_phrase", "no theme phrase ('the multi-agency response to ... in ...') and no theme keyword in the "
+                            "title or opening paragraphs");
+}
+
+void account_for_paragraphs(const Structure& st, const std::vector<Block>& blocks, const RuleSet& rules, Report& r) {
+  Coverage c = account(st, blocks, rules);
+  for (const auto& gap : c.gaps)
+    r.warn("unaccounted_text",
+           std::to_string(gap.blocks.size()) + " paragraph(s) " +
+               (gap.after.empty() ? std::string("after a case-study box") : "under '" + gap.after + "'") + " (page " +
+               std::to_string(gap.page) + ") went into no field, starting " + quoted_start(blocks[gap.blocks[0]].text));
+}
+
+// A section every letter of the round has, missing from this one.
+void check_round_sections(const Round& round, const Structure& st, Report& r) {
+  for (SectionId id : round.sections) {
+    bool found = false;
+    for (const auto& sec : st.sections) found = found || sec.id == id;
+    if (found) continue;  // a heading with no items is warned already
+    bool empty = id == SectionId::strengths ? r.strengths.empty()
+                 : id == SectionId::improvements ? r.improvements.empty() && !r.priority_actions.empty()
+                                                 : r.priority_actions.empty() && !r.no_priority_actions;
+    if (empty)
+      r.warn("empty_section", "no " + std::string(section_name(id)) + " section found; every letter of round '" +
+                                  round.id + "' has one (" + round.where + ")");
+  }
+  if (round.expects_case_studies && r.case_studies.empty())
+    r.warn("empty_section", "no case studies found; every letter of round '" + round.id + "' has them (" + round.where + ")");
 }
 
 void apply_pins(Report& r, const AuthorityOverride* ov) {
@@ -142,7 +239,9 @@ Report extract_report(const Layout& layout, const RuleSet& rules, std::optional<
   r.rules_version = rules.version();
   const AuthorityOverride* ov = urn ? rules.authority(*urn) : nullptr;
   CleanText text = clean_layout(layout);
-  apply_fixups(text, ov);
+  for (size_t k : apply_fixups(text, ov))
+    r.overrides.push_back({ov->file + " fix-up '" + ov->fixups[k].pattern.source + "' -> '" + ov->fixups[k].replacement + "'",
+                           ov->fixups[k].reason});
   const auto& blocks = text.blocks;
 
   if (auto reason = not_jtai_reason(text, rules)) {
@@ -192,15 +291,38 @@ Report extract_report(const Layout& layout, const RuleSet& rules, std::optional<
   phrase_texts.insert(phrase_texts.end(), opening.begin(), opening.end());
   phrase_texts.insert(phrase_texts.end(), early_texts.begin(), early_texts.end());
   r.theme_phrase = find_theme_phrase(phrase_texts, rules);
-  if (r.theme_phrase) r.theme = classify_theme(*r.theme_phrase, rules);
+  if (r.theme_phrase) {
+    r.theme = classify_theme(*r.theme_phrase, rules);
+  } else {
+    std::vector<std::string> texts, names;
+    if (st.title) {
+      texts.push_back(blocks[*st.title].text);
+      names.push_back("title");
+    }
+    for (size_t k = 0; k < opening.size(); ++k) {
+      texts.push_back(opening[k]);
+      names.push_back("opening paragraph " + std::to_string(k + 1));
+    }
+    theme_from_keywords(texts, names, rules, r);
+  }
   r.deep_dive = find_deep_dive(fact_texts, rules);
 
   r.headline_findings = headline_findings(st, blocks, rules);
   collect_sections(st, blocks, r);
   mark_no_priority_actions(blocks, st, rules, r);
+  review_headings(st, blocks, rules, r);
+  account_for_paragraphs(st, blocks, rules, r);
   add_warnings(r);
 
   apply_pins(r, ov);
+  // Round and focus follow the (possibly pinned) theme, deep dive and dates.
+  r.focus = find_focus(r, rules);
+  RoundChoice choice = choose_round(r.focus, r.inspection_start, rules);
+  if (choice.round) {
+    r.round = choice.round->id;
+    check_round_sections(*choice.round, st, r);
+  }
+  if (choice.warning) r.warnings.push_back(*choice.warning);
   assign_agencies(r, rules.agencies());  // after the pins, so pinned items get theirs too
   return r;
 }

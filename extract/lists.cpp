@@ -28,8 +28,28 @@ std::string without_number_label(const Block& b) {
   return start == std::string::npos ? b.text : b.text.substr(start);
 }
 
-std::vector<std::string> section_items(const Section& section, const std::vector<Block>& blocks) {
-  std::vector<std::string> items;
+namespace {
+
+// What a walk over a list section finds: the items and the lead-in blocks.
+struct ListWalk {
+  std::vector<Finding> items;
+  std::vector<size_t> lead_ins;
+};
+
+bool contains(const std::vector<size_t>& v, size_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+ListWalk walk_list(const Section& section, const std::vector<Block>& blocks) {
+  ListWalk w;
+  std::optional<std::string> label;  // the sub-heading the next items sit under
+  auto set_label = [&](size_t i) {
+    if (contains(section.merged_headings, i)) label.reset();
+    else label = blocks[i].text;
+  };
+  auto add_item = [&](std::string text) {
+    Finding f(std::move(text));
+    f.subheading = label;
+    w.items.push_back(std::move(f));
+  };
   bool bullets = false;
   float level1_x = 1e9f;
   for (size_t i : section.blocks) {
@@ -41,15 +61,18 @@ std::vector<std::string> section_items(const Section& section, const std::vector
     }
   }
   if (!bullets) {
-    for (size_t i : section.blocks)
-      if (!is_subheading(section, i)) items.push_back(blocks[i].text);
-    return items;
+    for (size_t i : section.blocks) {
+      if (is_subheading(section, i)) set_label(i);
+      else add_item(blocks[i].text);
+    }
+    return w;
   }
   constexpr size_t kNone = static_cast<size_t>(-1);
   size_t current = kNone;
   for (size_t k = 0; k < section.blocks.size(); ++k) {
     size_t i = section.blocks[k];
     if (is_subheading(section, i)) {
+      set_label(i);
       current = kNone;
       continue;
     }
@@ -57,16 +80,16 @@ std::vector<std::string> section_items(const Section& section, const std::vector
     if (is_list_block(b)) {
       float x = b.kind == Block::Kind::item ? b.bullet_x : b.x0;
       if (current != kNone && x > level1_x + b.size / 3.0f) {  // indented a third of an em (4 pt at 12 pt)
-        items[current] += ' ';  // a sub-bullet
-        items[current] += without_number_label(b);
+        w.items[current].text += ' ';  // a sub-bullet
+        w.items[current].text += without_number_label(b);
       } else {
-        items.push_back(without_number_label(b));
-        current = items.size() - 1;
+        add_item(without_number_label(b));
+        current = w.items.size() - 1;
       }
       continue;
     }
     if (current != kNone) {
-      items[current] += " " + b.text;  // a paragraph continuing the item
+      w.items[current].text += " " + b.text;  // a paragraph continuing the item
       continue;
     }
     // Before the first item: a lead-in ("... the following areas:") when
@@ -77,10 +100,23 @@ std::vector<std::string> section_items(const Section& section, const std::vector
         list_follows = true;
         break;
       }
-    if (list_follows || ends_with_colon(b.text)) continue;
-    items.push_back(b.text);
+    if (list_follows || ends_with_colon(b.text)) {
+      w.lead_ins.push_back(i);
+      continue;
+    }
+    add_item(b.text);
   }
-  return items;
+  return w;
+}
+
+}  // namespace
+
+std::vector<Finding> section_items(const Section& section, const std::vector<Block>& blocks) {
+  return walk_list(section, blocks).items;
+}
+
+std::vector<size_t> section_lead_ins(const Section& section, const std::vector<Block>& blocks) {
+  return walk_list(section, blocks).lead_ins;
 }
 
 std::string section_text(const Section& section, const std::vector<Block>& blocks, bool include_subheadings) {

@@ -98,6 +98,7 @@ class RuleLoader {
     load_themes(rules);
     load_dates(rules);
     rules.agencies_ = std::make_shared<const AgencyRules>(AgencyRules::load(dir_ / "agencies.toml"));
+    load_rounds(rules);
     fs::path authorities = dir_ / "authorities";
     if (fs::is_directory(authorities)) {
       std::vector<fs::path> files;
@@ -114,7 +115,7 @@ class RuleLoader {
   // crawler's site.toml or the authority table does not trigger re-extraction.
   std::string hash_dir() const {
     std::vector<fs::path> files;
-    for (const char* name : {"sections.toml", "themes.toml", "dates.toml", "agencies.toml"})
+    for (const char* name : {"sections.toml", "themes.toml", "dates.toml", "rounds.toml", "agencies.toml"})
       if (fs::is_regular_file(dir_ / name)) files.push_back(dir_ / name);
     if (fs::is_directory(dir_ / "authorities"))
       for (const auto& e : fs::directory_iterator(dir_ / "authorities"))
@@ -229,29 +230,39 @@ class RuleLoader {
     for (const auto& item : array_of_tables(root, key)) {
       const auto& t = *item.as_table();
       std::string where = "[[" + std::string(key) + "]]";
-      check_keys(t, {"name", "patterns"}, where);
-      NamedPatterns np{string_at(t, "name", where), patterns_at(t, "patterns", where)};
+      check_keys(t, {"name", "patterns", "keywords"}, where);
+      NamedPatterns np{string_at(t, "name", where), patterns_at(t, "patterns", where), {}};
       if (np.name.empty()) fail(t, "empty 'name' in " + where);
+      if (t.get("keywords")) {
+        np.keywords = patterns_at(t, "keywords", where);
+      } else {
+        for (const auto& p : np.patterns)
+          if (!p.source.starts_with('^')) np.keywords.push_back(p);
+      }
       out.push_back(std::move(np));
     }
     return out;
   }
 
-  HeadingRule heading_rule(const toml::table& t, const toml::node& id_node, const std::string& id,
-                           const toml::node& pattern_node) const {
+  SectionId section_of(const toml::node& id_node, const std::string& id) const {
     auto section = section_id_from_name(id);
     if (!section) {
       std::string list;
       for (const auto& [_, n] : kSectionNames) list += (list.empty() ? "" : ", ") + std::string(n);
       fail(id_node, "unknown section '" + id + "' (known: " + list + ")");
     }
+    return *section;
+  }
+
+  HeadingRule heading_rule(const toml::table& t, const toml::node& id_node, const std::string& id,
+                           const toml::node& pattern_node) const {
     (void)t;
-    return HeadingRule{*section, compile(pattern_node)};
+    return HeadingRule{section_of(id_node, id), compile(pattern_node), {}};
   }
 
   void load_sections(RuleSet& rules) {
     toml::table root = parse(dir_ / "sections.toml");
-    check_keys(root, {"letter", "section"}, "sections.toml");
+    check_keys(root, {"letter", "section", "keyword", "subheadings", "boilerplate"}, "sections.toml");
     const auto& letter = table_at(root, "letter", "sections.toml");
     check_keys(letter, {"jtai", "introduction", "introduction_end", "no_priority_actions", "not_jtai", "salutation"},
                "[letter]");
@@ -276,6 +287,23 @@ class RuleLoader {
       for (const auto* p : nodes) rules.headings_.push_back(heading_rule(t, *t.get("id"), id, *p));
     }
     if (rules.headings_.empty()) throw RuleError(file_, 1, "no [[section]] heading rules");
+    for (const auto& item : array_of_tables(root, "keyword")) {
+      const auto& t = *item.as_table();
+      check_keys(t, {"section", "words"}, "[[keyword]]");
+      std::string id = string_at(t, "section", "[[keyword]]");
+      const toml::node* w = t.get("words");
+      if (!w) fail(t, "missing key 'words' in [[keyword]]");
+      KeywordRule k{section_of(*t.get("section"), id), patterns_at(t, "words", "[[keyword]]"),
+                    file_ + ":" + std::to_string(t.source().begin.line)};
+      rules.heading_keywords_.push_back(std::move(k));
+    }
+    for (auto [key, list] : {std::pair{"subheadings", &rules.known_subheadings_},
+                             std::pair{"boilerplate", &rules.boilerplate_}}) {
+      if (!root.get(key)) continue;
+      const auto& t = table_at(root, key, "sections.toml");
+      check_keys(t, {"patterns"}, std::string("[") + key + "]");
+      *list = patterns_at(t, "patterns", std::string("[") + key + "]", false);
+    }
   }
 
   void load_themes(RuleSet& rules) {
@@ -335,6 +363,71 @@ class RuleLoader {
     }
   }
 
+  static std::string iso(const toml::date& d) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(d.year), static_cast<int>(d.month),
+                  static_cast<int>(d.day));
+    return buf;
+  }
+
+  void load_rounds(RuleSet& rules) {
+    toml::table root = parse(dir_ / "rounds.toml");
+    check_keys(root, {"round"}, "rounds.toml");
+    std::set<std::string> ids;
+    for (const auto& item : array_of_tables(root, "round")) {
+      const auto& t = *item.as_table();
+      const std::string where = "[[round]]";
+      check_keys(t, {"id", "name", "theme", "title_theme", "fieldwork", "sections", "source", "letters"}, where);
+      Round r;
+      r.where = file_ + ":" + std::to_string(t.source().begin.line);
+      r.id = string_at(t, "id", where);
+      if (r.id.empty() || !ids.insert(r.id).second) fail(*t.get("id"), "round id '" + r.id + "' is empty or used twice");
+      r.name = string_at(t, "name", where);
+      r.source = string_at(t, "source", where);
+      r.theme = string_at(t, "theme", where);
+      auto known_theme = [&](const std::string& name) {
+        return std::any_of(rules.themes_.begin(), rules.themes_.end(), [&](const auto& th) { return th.name == name; });
+      };
+      if (!known_theme(r.theme)) fail(*t.get("theme"), "theme '" + r.theme + "' is not a [[theme]] name in themes.toml");
+      if (t.get("title_theme")) {
+        r.title_theme = string_at(t, "title_theme", where);
+        if (!known_theme(*r.title_theme))
+          fail(*t.get("title_theme"), "title_theme '" + *r.title_theme + "' is not a [[theme]] name in themes.toml");
+      }
+      const toml::node* fw = t.get("fieldwork");
+      if (!fw) fail(t, "missing key 'fieldwork' in [[round]] '" + r.id + "'");
+      const toml::array* span = fw->as_array();
+      if (!span || span->size() != 2 || !(*span)[0].is_date() || !(*span)[1].is_date())
+        fail(*fw, "'fieldwork' must be [first-date, last-date], e.g. [2016-02-01, 2016-07-31]");
+      r.fieldwork_from = iso((*span)[0].as_date()->get());
+      r.fieldwork_to = iso((*span)[1].as_date()->get());
+      if (r.fieldwork_to < r.fieldwork_from) fail(*fw, "'fieldwork' ends before it starts");
+      if (const toml::node* secs = t.get("sections")) {
+        if (!secs->is_array()) fail(*secs, "'sections' must be an array of section names");
+        for (const auto& s : *secs->as_array()) {
+          auto name = s.value<std::string>();
+          if (name && *name == "case_studies") {
+            r.expects_case_studies = true;
+            continue;
+          }
+          auto id = name ? section_id_from_name(*name) : std::nullopt;
+          if (!id || (*id != SectionId::improvements && *id != SectionId::strengths && *id != SectionId::priority_actions))
+            fail(s, "'sections' entries must be improvements, strengths, priority_actions or case_studies");
+          r.sections.push_back(*id);
+        }
+      }
+      if (const toml::node* letters = t.get("letters")) {
+        if (!letters->is_array()) fail(*letters, "'letters' must be an array of strings");
+        for (const auto& l : *letters->as_array()) {
+          if (!l.is_string()) fail(l, "'letters' must be an array of strings");
+          r.letters.push_back(l.as_string()->get());
+        }
+      }
+      rules.rounds_.push_back(std::move(r));
+    }
+    if (rules.rounds_.empty()) throw RuleError(file_, 1, "no [[round]] entries");
+  }
+
   void load_authority(RuleSet& rules, const fs::path& path) {
     toml::table root = parse(path);
     AuthorityOverride a;
@@ -353,18 +446,20 @@ class RuleLoader {
     }
     for (const auto& item : array_of_tables(root, "heading")) {
       const auto& t = *item.as_table();
-      check_keys(t, {"section", "pattern"}, "[[heading]]");
+      check_keys(t, {"section", "pattern", "reason"}, "[[heading]]");
       std::string id = string_at(t, "section", "[[heading]]");
       const toml::node* p = t.get("pattern");
       if (!p) fail(t, "missing key 'pattern' in [[heading]]");
       a.headings.push_back(heading_rule(t, *t.get("section"), id, *p));
+      if (t.get("reason")) a.headings.back().reason = string_at(t, "reason", "[[heading]]");
     }
     for (const auto& item : array_of_tables(root, "fixup")) {
       const auto& t = *item.as_table();
-      check_keys(t, {"pattern", "replacement"}, "[[fixup]]");
+      check_keys(t, {"pattern", "replacement", "reason"}, "[[fixup]]");
       const toml::node* p = t.get("pattern");
       if (!p) fail(t, "missing key 'pattern' in [[fixup]]");
-      FixUp f{compile(*p), string_at(t, "replacement", "[[fixup]]")};
+      FixUp f{compile(*p), string_at(t, "replacement", "[[fixup]]"),
+              t.get("reason") ? string_at(t, "reason", "[[fixup]]") : std::string()};
       std::string error;
       if (!f.pattern.re->CheckRewriteString(f.replacement, &error))
         fail(*t.get("replacement"), "bad replacement '" + f.replacement + "' for pattern '" +

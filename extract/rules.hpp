@@ -3,6 +3,7 @@
 //   sections.toml   section heading aliases, letter identification, list lead-ins
 //   themes.toml     canonical themes, theme phrase, deep dive, inspectorates
 //   dates.toml      letter date and fieldwork date sentences
+//   rounds.toml     the JTAI programme rounds (id, name, theme, fieldwork period)
 //   agencies.toml   which agency a finding is about (extract/agencies.hpp)
 //   authorities/<urn>-<slug>.toml   per-authority overrides
 // Any error in these files throws jtai::RuleError naming file and line.
@@ -59,16 +60,21 @@ std::string_view section_name(SectionId id);
 struct HeadingRule {
   SectionId section;
   Pattern pattern;  // matched against the whole heading text, case-insensitive
+  std::string reason;  // authority aliases: optional 'reason' key
 };
 
 struct NamedPatterns {
   std::string name;
   std::vector<Pattern> patterns;
+  // Themes: words searched anywhere in the title and opening when the letter
+  // has no theme phrase ('keywords'; default: the patterns not anchored with '^').
+  std::vector<Pattern> keywords;
 };
 
 struct FixUp {
   Pattern pattern;
   std::string replacement;  // RE2 rewrite string (\1 for groups)
+  std::string reason;       // optional 'reason' key, shown in the report's overrides
 };
 
 struct PinnedField {
@@ -76,6 +82,29 @@ struct PinnedField {
   nlohmann::json value;
   std::string reason;
   std::string where;
+};
+
+// A heading-typed line containing a section's words (all of `words`, each an
+// RE2 pattern searched in the heading) is read as that section, with an
+// `unrecognised_heading` warning (sections.toml [[keyword]]).
+struct KeywordRule {
+  SectionId section;
+  std::vector<Pattern> words;
+  std::string where;
+};
+
+// One JTAI programme round (rounds.toml [[round]]).
+struct Round {
+  std::string id;
+  std::string name;
+  std::string theme;                  // canonical theme = the focus of its letters
+  std::optional<std::string> title_theme;
+  std::string fieldwork_from, fieldwork_to;  // ISO dates, inclusive: when fieldwork may start
+  std::vector<SectionId> sections;    // sections every letter of the round has
+  bool expects_case_studies = false;
+  std::string source;
+  std::vector<std::string> letters;
+  std::string where;                  // "rounds.toml:31"
 };
 
 struct AuthorityOverride {
@@ -96,6 +125,14 @@ class RuleSet {
   const std::string& version() const { return version_; }
 
   const std::vector<HeadingRule>& headings() const { return headings_; }
+  const std::vector<KeywordRule>& heading_keywords() const { return heading_keywords_; }
+  // Sub-headings inside a section that are known not to be sections
+  // ("Police", "Health", "Leadership", ...): no warning for them.
+  const std::vector<Pattern>& known_subheadings() const { return known_subheadings_; }
+  // Paragraphs known to carry nothing to extract (addresses, "Yours
+  // sincerely", the next-steps text): counted as boilerplate.
+  const std::vector<Pattern>& boilerplate() const { return boilerplate_; }
+  const std::vector<Round>& rounds() const { return rounds_; }
   const std::vector<Pattern>& jtai_markers() const { return jtai_markers_; }
   const std::vector<Pattern>& not_jtai_markers() const { return not_jtai_markers_; }
   const std::vector<Pattern>& no_priority_actions() const { return no_priority_actions_; }
@@ -130,6 +167,9 @@ class RuleSet {
   friend class RuleLoader;
   std::string version_;
   std::vector<HeadingRule> headings_;
+  std::vector<KeywordRule> heading_keywords_;
+  std::vector<Pattern> known_subheadings_, boilerplate_;
+  std::vector<Round> rounds_;
   std::vector<Pattern> jtai_markers_, not_jtai_markers_, no_priority_actions_, introduction_,
       introduction_end_, salutation_;
   std::vector<NamedPatterns> themes_, inspectorates_;

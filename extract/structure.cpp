@@ -69,9 +69,10 @@ std::optional<HeadingMatch> match_heading(const std::string& raw, const RuleSet&
   auto describe = [](const Pattern& p) { return p.where() + " '" + p.source + "'"; };
   if (override_rules)
     for (const auto& h : override_rules->headings)
-      if (h.pattern.full_match(text)) return HeadingMatch{h.section, describe(h.pattern)};
+      if (h.pattern.full_match(text))
+        return HeadingMatch{h.section, describe(h.pattern), HeadingMatch::By::override_alias, h.reason};
   for (const auto& h : rules.headings())
-    if (h.pattern.full_match(text)) return HeadingMatch{h.section, describe(h.pattern)};
+    if (h.pattern.full_match(text)) return HeadingMatch{h.section, describe(h.pattern), HeadingMatch::By::pattern, {}};
   if (std::string bare = without_section_number(text); !bare.empty()) return match_heading(bare, rules, override_rules);
   // "Strengths." : a full stop after a heading is punctuation, not wording.
   if (text.size() > 1 && text.back() == '.' && text[text.size() - 2] != '.')
@@ -79,10 +80,32 @@ std::optional<HeadingMatch> match_heading(const std::string& raw, const RuleSet&
   return std::nullopt;
 }
 
-void apply_fixups(CleanText& text, const AuthorityOverride* override_rules) {
-  if (!override_rules) return;
-  for (auto& b : text.blocks)
-    for (const auto& f : override_rules->fixups) RE2::GlobalReplace(&b.text, *f.pattern.re, f.replacement);
+std::vector<size_t> apply_fixups(CleanText& text, const AuthorityOverride* override_rules) {
+  std::vector<size_t> applied;
+  if (!override_rules) return applied;
+  for (size_t k = 0; k < override_rules->fixups.size(); ++k) {
+    const auto& f = override_rules->fixups[k];
+    int changed = 0;
+    for (auto& b : text.blocks) changed += RE2::GlobalReplace(&b.text, *f.pattern.re, f.replacement);
+    if (changed > 0) applied.push_back(k);
+  }
+  return applied;
+}
+
+std::optional<HeadingMatch> match_heading_keywords(const std::string& raw, const RuleSet& rules) {
+  std::string text = squash_spaces(raw);
+  size_t words = 1;
+  for (char c : text) words += c == ' ';
+  if (words > 12 || (ends_sentence(text) && text.back() != '?')) return std::nullopt;  // a sentence, not a heading
+  for (const auto& k : rules.heading_keywords()) {
+    bool all = !k.words.empty();
+    for (const auto& w : k.words) all = all && w.search(text);
+    if (!all) continue;
+    std::string list;
+    for (const auto& w : k.words) list += (list.empty() ? "'" : " + '") + w.source + "'";
+    return HeadingMatch{k.section, k.where + " keywords " + list, HeadingMatch::By::keywords, {}};
+  }
+  return std::nullopt;
 }
 
 void split_glued_headings(CleanText& text, const RuleSet& rules, const AuthorityOverride* override_rules) {
@@ -178,6 +201,10 @@ Structure find_structure(CleanText& text, const RuleSet& rules, const AuthorityO
                             (b.bold || b.size >= heading_size);
     if (typographic || numbered_heading || could_be_plain_heading(b))
       m = match_heading(b.text, rules, override_rules);
+    // A heading-typed line worded unlike every pattern but carrying a
+    // section's words ("Areas of practice for development") - outside a
+    // case-study box, whose sub-titles are its own.
+    if (!m && (typographic || numbered_heading) && !in_box()) m = match_heading_keywords(b.text, rules);
 
     if (m) {
       s.headings.push_back(Heading{i, b.page, b.text, m, false});
@@ -191,6 +218,7 @@ Structure find_structure(CleanText& text, const RuleSet& rules, const AuthorityO
           s.sections[current].blocks.empty()) {
         // "Key strengths" directly followed by "Multi-agency strengths": one section.
         s.sections[current].subheadings.push_back(i);
+        s.sections[current].merged_headings.push_back(i);
         s.sections[current].blocks.push_back(i);
         s.headings.back().subsection = true;
         continue;

@@ -13,6 +13,8 @@ namespace jtai::extract {
 struct HeadingMatch {
   SectionId section;
   std::string rule;  // "sections.toml:42 'areas? for improvement:?'"
+  enum class By { pattern, override_alias, keywords } by = By::pattern;
+  std::string reason;  // override aliases: the reason written with the alias
 };
 
 // Matches heading text against the override's aliases, then the general ones.
@@ -41,6 +43,9 @@ struct Section {
   std::optional<size_t> heading;    // block index of the heading
   std::vector<size_t> blocks;       // content blocks, in order (sub-headings included)
   std::vector<size_t> subheadings;  // block indices of sub-headings inside it
+  // Sub-headings that are another wording of the section's own heading
+  // ("Key strengths" then "Multi-agency strengths"): they label no items.
+  std::vector<size_t> merged_headings;
 };
 
 struct Structure {
@@ -53,7 +58,12 @@ struct Structure {
 
 // An authority override's text fix-ups, applied to every block before
 // sectioning (extract_report, `extract --text` and `rules check` all call it).
-void apply_fixups(CleanText& text, const AuthorityOverride* override_rules);
+// Returns the indices of the fix-ups that changed some text.
+std::vector<size_t> apply_fixups(CleanText& text, const AuthorityOverride* override_rules);
+
+// The [[keyword]] rules of sections.toml: a short heading-typed line holding
+// all the words of one rule is read as its section (by = keywords).
+std::optional<HeadingMatch> match_heading_keywords(const std::string& text, const RuleSet& rules);
 
 // Splits headings glued to the paragraph after them (a bold heading and body
 // text on one line) into a heading block and the paragraph, when the bold

@@ -26,14 +26,20 @@ int count(Db& db, const char* sql) {
   return st.step() ? static_cast<int>(st.column_int(0)) : 0;
 }
 
-std::vector<std::string> json_strings(const std::string& text) {
+// A stored warnings array as "code: message" lines, counting the codes.
+std::vector<std::string> warning_lines(const std::string& text, std::map<std::string, int>& by_code) {
   std::vector<std::string> out;
   try {
     auto j = nlohmann::json::parse(text);
     if (j.is_array())
       for (const auto& item : j) {
-        if (item.is_string()) out.push_back(item.get<std::string>());  // stored before warnings had codes
-        else if (item.is_object()) out.push_back(item.value("code", "") + ": " + item.value("message", ""));
+        if (item.is_string()) {  // stored before warnings had codes
+          out.push_back(item.get<std::string>());
+          ++by_code["legacy"];
+        } else if (item.is_object()) {
+          out.push_back(item.value("code", "") + ": " + item.value("message", ""));
+          ++by_code[item.value("code", "")];
+        }
       }
   } catch (const std::exception&) {
     if (!text.empty() && text != "[]") out.push_back(text);
@@ -171,7 +177,7 @@ StatusReport read_status(const fs::path& data_dir, int max_runs) {
     WarnedLetter w;
     w.urn = static_cast<int>(st.column_int(0));
     w.letter = letter_name(st.column_text(1), st.column_optional_text(2));
-    w.warnings = json_strings(st.column_text(3));
+    w.warnings = warning_lines(st.column_text(3), report.warnings_by_code);
     if (!w.warnings.empty()) report.warned.push_back(std::move(w));
   }
   return report;
@@ -232,6 +238,15 @@ std::string format_status(const StatusReport& r) {
     for (const auto& u : r.unreadable) s << "  " << u << "\n";
   }
   s << "\nLetters with extraction warnings: " << r.warned.size() << "\n";
+  if (!r.warnings_by_code.empty()) {
+    s << "  by code:";
+    bool first = true;
+    for (const auto& [code, n] : r.warnings_by_code) {
+      s << (first ? " " : ", ") << code << " " << n;
+      first = false;
+    }
+    s << "\n";
+  }
   for (const auto& w : r.warned) {
     s << "  " << w.letter << " (URN " << w.urn << "): ";
     for (size_t i = 0; i < w.warnings.size(); ++i) s << (i ? "; " : "") << w.warnings[i];
@@ -277,6 +292,7 @@ nlohmann::ordered_json status_to_json(const StatusReport& r) {
                    {"extracted", r.last_run_extracted},
                    {"findings_changed", r.last_run_findings_changed},
                    {"gone", r.last_run_gone}};
+  j["warnings_by_code"] = r.warnings_by_code;
   j["selector_warnings"] = {{"run", r.selectors_run}, {"warnings", r.selector_warnings}};
   auto& warned = j["letters_with_warnings"] = nlohmann::ordered_json::array();
   for (const auto& w : r.warned) warned.push_back({{"urn", w.urn}, {"letter", w.letter}, {"warnings", w.warnings}});

@@ -2,6 +2,7 @@
 // What `jtai status` shows, read from DIR/jtai.sqlite without writing to it.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,7 @@ struct StatusReport {
   std::vector<std::string> last_run_findings_changed;  // of those, the ones whose findings differ from the previous
   std::vector<std::string> last_run_gone;
   std::vector<WarnedLetter> warned;
+  std::map<std::string, int> warnings_by_code;  // over current extractions ("legacy": stored before codes)
   // The newest crawl's selector fallbacks (rules/site.toml chains that fell back or matched nothing).
   int64_t selectors_run = 0;
   std::vector<std::string> selector_warnings;

@@ -122,6 +122,54 @@ TEST_CASE("a rule-file error stops extract and rules check with exit 2, naming f
   }
 }
 
+// A letter whose last heading names no section: its paragraphs go into no field.
+std::string letter_with_unaccounted_text() {
+  return make_pdf({{
+      {72, 100, 12, false, "18 July 2022"},
+      {72, 140, 12, true, "Joint targeted area inspection of Anytown"},
+      {72, 170, 12, false, "This letter summarises the findings of the joint targeted area inspection (JTAI) of the"},
+      {72, 184.4f, 12, false, "multi-agency response to identification of initial need and risk in Anytown."},
+      {72, 210, 12, false, "This inspection took place from 23 to 27 May 2022. It was carried out by inspectors"},
+      {72, 224.4f, 12, false, "from Ofsted and the Care Quality Commission (CQC)."},
+      {72, 250, 12, true, "Headline findings"},
+      {72, 276, 12, false, "Most children receive the right support at the right time."},
+      {72, 300, 12, true, "What needs to improve?"},
+      {72, 326, 12, false, "\x95"},
+      {90, 326, 12, false, "The quality of referrals."},
+      {72, 352, 12, true, "Reflections of the inspection team"},
+      {72, 378, 12, false, "The partnership engaged openly with inspectors all week."},
+  }});
+}
+
+TEST_CASE("jtai rules check lists unaccounted paragraphs; with several letters, a summary") {
+  TempDir tmp;
+  write_text(tmp.path() / "a" / "letter.pdf", letter());
+  write_text(tmp.path() / "b" / "letter.pdf", letter_with_unaccounted_text());
+  auto one = run_command(jtai_cmd("rules check " + q((tmp.path() / "b" / "letter.pdf").string())));
+  CHECK(one.exit_code == 0);
+  CHECK(one.out.find("Unaccounted paragraphs: 1\n  under \"Reflections of the inspection team\", page 1:\n"
+                     "    p1  \"The partnership engaged openly with inspectors all week.\"") != std::string::npos);
+  CHECK(one.out.find("[unaccounted_text] 1 paragraph(s) under 'Reflections of the inspection team'") !=
+        std::string::npos);
+  CHECK(one.out.find("Round: 2022-front-door") != std::string::npos);
+  CHECK(one.out.find("=== Summary") == std::string::npos);
+
+  auto both = run_command(jtai_cmd("rules check " + q((tmp.path() / "a" / "letter.pdf").string()) + " " +
+                                   q((tmp.path() / "b" / "letter.pdf").string())));
+  CHECK(both.exit_code == 0);
+  auto summary = both.out.find("=== Summary of 2 letters (0 not JTAI)");
+  REQUIRE(summary != std::string::npos);
+  std::string tail = both.out.substr(summary);
+  CHECK(tail.find("  2022-front-door: 2\n") != std::string::npos);
+  CHECK(tail.find("  unaccounted_text: 1\n") != std::string::npos);
+  CHECK(tail.find("  unrecognised_heading: 1\n") != std::string::npos);
+  CHECK(tail.find("Unaccounted paragraphs: 1, in:\n  b/letter.pdf: 1\n") != std::string::npos);
+
+  auto urn = run_command(jtai_cmd("rules check --urn 80426 " + q((tmp.path() / "a" / "letter.pdf").string()) + " " +
+                                  q((tmp.path() / "b" / "letter.pdf").string())));
+  CHECK(urn.exit_code == 2);
+}
+
 TEST_CASE("jtai rules check shows headings with their rules, sections and missing fields") {
   TempDir tmp;
   write_text(tmp.path() / "letter.pdf", letter());

@@ -53,14 +53,42 @@ TEST_CASE("the version changes with every extraction rule file and ignores the c
   write_text(tmp.path() / "authority_table.toml", "# the authority table\n");
   write_text(tmp.path() / "authorities" / "README.md", "notes\n");
   CHECK(RuleSet::load(tmp.path()).version() == v1);
-  edit(tmp.path() / "themes.toml", "name = \"neglect\"", "name = \"neglect \"");
+  edit(tmp.path() / "themes.toml", "patterns = ['neglect']", "patterns = ['neglect', 'neglected']");
   std::string v2 = RuleSet::load(tmp.path()).version();
   CHECK(v2 != v1);
   write_text(tmp.path() / "authorities" / "80426-barnsley.toml", "urn = 80426\n");
   std::string v3 = RuleSet::load(tmp.path()).version();
   CHECK(v3 != v2);
   edit(tmp.path() / "dates.toml", "[letter_date]", "# a comment\n[letter_date]");
-  CHECK(RuleSet::load(tmp.path()).version() != v3);
+  std::string v4 = RuleSet::load(tmp.path()).version();
+  CHECK(v4 != v3);
+  edit(tmp.path() / "rounds.toml", "[[round]]", "# a comment\n[[round]]");
+  CHECK(RuleSet::load(tmp.path()).version() != v4);
+}
+
+TEST_CASE("rounds.toml: loaded, and its mistakes name file and line") {
+  RuleSet r = RuleSet::load(jtai::test::rules_dir());
+  REQUIRE(r.rounds().size() >= 13);
+  CHECK(r.rounds().front().id == "2016-cse-missing");
+  CHECK(r.rounds().front().fieldwork_from == "2016-02-01");
+  CHECK(r.rounds().front().title_theme == "abuse and neglect");
+  auto broken = [](const std::string& from, const std::string& to, const std::string& expected) {
+    TempDir tmp;
+    copy_rules(tmp.path());
+    edit(tmp.path() / "rounds.toml", from, to);
+    long line = 0;
+    std::string msg = rule_error(tmp.path(), &line);
+    INFO(msg);
+    CHECK(msg.find("rounds.toml:") == 0);
+    CHECK(line > 1);
+    CHECK(msg.find(expected) != std::string::npos);
+  };
+  broken("theme = \"neglect\"", "theme = \"neglected children\"", "not a [[theme]] name");
+  broken("fieldwork = [2016-02-01, 2016-07-31]", "fieldwork = [2016-07-31, 2016-02-01]", "ends before it starts");
+  broken("fieldwork = [2016-02-01, 2016-07-31]", "fieldwork = ['February 2016']", "'fieldwork' must be");
+  broken("id = \"2017-neglect\"", "id = \"2016-cse-missing\"", "used twice");
+  broken("sections = [\"improvements\", \"strengths\"]", "sections = [\"strenghts\"]", "'sections' entries");
+  broken("letters = []", "letters = []\nyear = 2025", "unknown key 'year'");
 }
 
 TEST_CASE("a TOML syntax error names file and line") {

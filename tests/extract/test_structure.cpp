@@ -162,7 +162,7 @@ TEST_CASE("section_items: lead-in dropped, sub-bullets joined, sub-headings skip
   Section s;
   s.blocks = {0, 1, 2, 3, 4, 5};
   s.subheadings = {3};
-  CHECK(section_items(s, blocks) ==
+  CHECK(jtai::extract::texts(section_items(s, blocks)) ==
         std::vector<std::string>{"First item. first sub-bullet", "Second item. continued after a page break."});
 }
 

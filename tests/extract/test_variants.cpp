@@ -381,7 +381,8 @@ TEST_CASE("an old-family letter opening in other words: the introduction is not 
       .text("Dear local partnership").gap()
       .bold("Joint targeted area inspection of the multi-agency response to abuse and neglect in Anytown").gap()
       .text("From 16 to 20 October 2017, Ofsted, the Care Quality Commission (CQC) and HMI Constabulary (HMIC)")
-      .text("undertook a joint inspection.").gap()
+      .text("undertook a joint inspection. This inspection included a \u2018deep dive\u2019 focus on children")
+      .text("living with neglect.").gap()
       .text("Inspectors from Ofsted, the CQC and HMIC looked at the local authority and its partners.").gap()
       .text("The partnership has a strong commitment to protecting children.").gap()
       .bold("Key strengths", 72, 14).gap()
@@ -412,12 +413,12 @@ TEST_CASE("a file larger than any letter is refused before it is read") {
 TEST_CASE("font names that do not tell bold: headings are found by wording and shape") {
   // Everything in one plain font ("F1"-style names): no text is known to be bold.
   LayoutBuilder b;
-  b.text("18 July 2022").gap()
+  b.text("18 November 2023").gap()
       .text("Dear Director").gap()
       .text("Joint targeted area inspection of Anytown").gap()
       .text("This letter summarises the findings of the joint targeted area inspection (JTAI) of the")
       .text("multi-agency response to serious youth violence in Anytown.").gap()
-      .text("This inspection took place from 23 to 27 May 2022. It was carried out by inspectors")
+      .text("This inspection took place from 23 to 27 October 2023. It was carried out by inspectors")
       .text("from Ofsted, the Care Quality Commission (CQC) and HMICFRS.").gap()
       .text("Headline findings").gap()
       .text("Most children receive the right help.").gap()

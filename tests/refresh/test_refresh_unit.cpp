@@ -477,6 +477,9 @@ TEST_CASE("status reads runs, counts and warnings without writing, and says when
   CHECK(report.last_run_extracted == std::vector<std::string>{"Barnsley — 2022-07-18"});
   std::string text = refresh::format_status(report);
   CHECK(text.find("Testshire — 2019-03-01 (URN 80427): no_fieldwork_dates: no fieldwork dates found") != std::string::npos);
+  CHECK(report.warnings_by_code.at("no_fieldwork_dates") >= 1);
+  CHECK(text.find("  by code:") != std::string::npos);
+  CHECK(refresh::status_to_json(report)["warnings_by_code"]["no_fieldwork_dates"] == report.warnings_by_code.at("no_fieldwork_dates"));
   CHECK(text.find("Re-extracted 1 letter.") != std::string::npos);
   auto j = refresh::status_to_json(report);
   CHECK(j["runs"][0]["command"] == "reextract");
