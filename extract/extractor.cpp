@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "extract/agencies.hpp"
 #include "extract/cleanup.hpp"
 #include "extract/coverage.hpp"
 #include "extract/facts.hpp"
@@ -322,6 +323,7 @@ Report extract_report(const Layout& layout, const RuleSet& rules, std::optional<
     check_round_sections(*choice.round, st, r);
   }
   if (choice.warning) r.warnings.push_back(*choice.warning);
+  assign_agencies(r, rules.agencies());  // after the pins, so pinned items get theirs too
   return r;
 }
 

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "common/error.hpp"
+#include "extract/agencies.hpp"
 #include "common/files.hpp"
 #include "common/hash.hpp"
 
@@ -96,6 +97,7 @@ class RuleLoader {
     load_sections(rules);
     load_themes(rules);
     load_dates(rules);
+    rules.agencies_ = std::make_shared<const AgencyRules>(AgencyRules::load(dir_ / "agencies.toml"));
     load_rounds(rules);
     fs::path authorities = dir_ / "authorities";
     if (fs::is_directory(authorities)) {
@@ -113,7 +115,7 @@ class RuleLoader {
   // crawler's site.toml or the authority table does not trigger re-extraction.
   std::string hash_dir() const {
     std::vector<fs::path> files;
-    for (const char* name : {"sections.toml", "themes.toml", "dates.toml", "rounds.toml"})
+    for (const char* name : {"sections.toml", "themes.toml", "dates.toml", "rounds.toml", "agencies.toml"})
       if (fs::is_regular_file(dir_ / name)) files.push_back(dir_ / name);
     if (fs::is_directory(dir_ / "authorities"))
       for (const auto& e : fs::directory_iterator(dir_ / "authorities"))

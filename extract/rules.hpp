@@ -4,6 +4,7 @@
 //   themes.toml     canonical themes, theme phrase, deep dive, inspectorates
 //   dates.toml      letter date and fieldwork date sentences
 //   rounds.toml     the JTAI programme rounds (id, name, theme, fieldwork period)
+//   agencies.toml   which agency a finding is about (extract/agencies.hpp)
 //   authorities/<urn>-<slug>.toml   per-authority overrides
 // Any error in these files throws jtai::RuleError naming file and line.
 #include <filesystem>
@@ -21,6 +22,8 @@ class RE2;
 }
 
 namespace jtai::extract {
+
+class AgencyRules;
 
 // One compiled RE2 pattern and where it was written.
 struct Pattern {
@@ -154,6 +157,9 @@ class RuleSet {
   const std::vector<Pattern>& fieldwork_week() const { return fieldwork_week_; }
   int fieldwork_week_days() const { return fieldwork_week_days_; }
 
+  // rules/agencies.toml.
+  const AgencyRules& agencies() const { return *agencies_; }
+
   const AuthorityOverride* authority(int urn) const;
   const std::map<int, AuthorityOverride>& authorities() const { return authorities_; }
 
@@ -171,6 +177,7 @@ class RuleSet {
   std::vector<Pattern> letter_date_, fieldwork_dates_, fieldwork_week_;
   int fieldwork_week_days_ = 5;
   std::map<int, AuthorityOverride> authorities_;
+  std::shared_ptr<const AgencyRules> agencies_;
 };
 
 }  // namespace jtai::extract

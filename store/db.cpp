@@ -129,6 +129,8 @@ Statement& Statement::bind_blob(int index, std::string_view bytes) {
   return *this;
 }
 
+int Statement::parameter_index(const char* name) const { return sqlite3_bind_parameter_index(stmt_, name); }
+
 bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;

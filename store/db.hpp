@@ -64,6 +64,8 @@ class Statement {
   Statement& bind(int index, const std::optional<std::string>& value);
   Statement& bind_null(int index);
   Statement& bind_blob(int index, std::string_view bytes);
+  // The index of a named parameter (":name"); 0 when the statement has none.
+  int parameter_index(const char* name) const;
 
   // Advances to the next row; false when done. Throws on error.
   bool step();

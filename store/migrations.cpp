@@ -132,7 +132,49 @@ ALTER TABLE findings ADD COLUMN kind TEXT;         -- case studies: highly effec
 ALTER TABLE runs ADD COLUMN selectors TEXT NOT NULL DEFAULT '{}';
 )sql",
 
-    // 4 (issue 8): quarantined letters, and runs stopped by SIGTERM/SIGINT ('interrupted').
+    // 4: agencies on findings, and the full-text index `jtai search` reads.
+    // search_items holds the items of every CURRENT jtai extraction: its headline
+    // findings (section 'headline') and its findings rows; Store keeps it in step
+    // whenever an extraction is saved (crawl, reextract, refresh after a rule change).
+    // search_fts is an FTS5 index over it, kept in step by the triggers.
+    R"sql(
+ALTER TABLE findings ADD COLUMN agency TEXT;                          -- from the item's subheading (rules/agencies.toml)
+ALTER TABLE findings ADD COLUMN agencies TEXT NOT NULL DEFAULT '[]';  -- JSON array: agencies the text mentions
+
+CREATE TABLE search_items (
+  id            INTEGER PRIMARY KEY,
+  extraction_id INTEGER NOT NULL REFERENCES extractions(id) ON DELETE CASCADE,
+  section       TEXT NOT NULL,     -- headline | priority_action | improvement | strength | case_study
+  position      INTEGER NOT NULL,  -- 1-based within the section
+  title         TEXT,              -- case studies
+  subheading    TEXT,
+  text          TEXT NOT NULL,
+  agency        TEXT,
+  agencies      TEXT NOT NULL DEFAULT '[]',
+  UNIQUE (extraction_id, section, position)
+);
+
+CREATE VIRTUAL TABLE search_fts USING fts5(
+  text, title, subheading,
+  content = 'search_items', content_rowid = 'id',
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER search_items_insert AFTER INSERT ON search_items BEGIN
+  INSERT INTO search_fts (rowid, text, title, subheading) VALUES (new.id, new.text, new.title, new.subheading);
+END;
+CREATE TRIGGER search_items_delete AFTER DELETE ON search_items BEGIN
+  INSERT INTO search_fts (search_fts, rowid, text, title, subheading)
+  VALUES ('delete', old.id, old.text, old.title, old.subheading);
+END;
+
+INSERT INTO search_items (extraction_id, section, position, text, agencies)
+  SELECT id, 'headline', 1, headline_findings, COALESCE(json_extract(report_json, '$.headline_agencies'), '[]')
+  FROM extractions WHERE is_current = 1 AND kind = 'jtai' AND COALESCE(headline_findings, '') != '';
+INSERT INTO search_items (extraction_id, section, position, title, subheading, text)
+  SELECT f.extraction_id, f.section, f.position, f.title, f.subheading, f.text
+  FROM findings f JOIN extractions e ON e.id = f.extraction_id WHERE e.is_current = 1;
+)sql",
+    // 5 (issue 8): quarantined letters, and runs stopped by SIGTERM/SIGINT ('interrupted').
     R"sql(
 -- A letter whose PDF made the sandboxed parser crash, time out or run out of
 -- memory. It is not tried again until the program or rules version changes

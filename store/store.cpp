@@ -126,26 +126,62 @@ FileRow read_file_row(const Statement& st, int first = 0) {
 // A finding as compared for "findings changed": (section, position, title, text).
 using FindingKey = std::tuple<std::string, int, std::string, std::string>;
 
-// A finding as stored: its key plus the sub-heading (list items) or kind (case studies).
+// A finding as stored: its key, the sub-heading (list items) or kind (case
+// studies), and its agencies (rules/agencies.toml).
 struct FindingRow {
   FindingKey key;
   std::optional<std::string> subheading;
   std::optional<std::string> kind;
+  std::optional<std::string> agency;
+  std::string agencies = "[]";  // JSON array
 };
 
 std::vector<FindingRow> findings_of(const extract::Report& report) {
   std::vector<FindingRow> out;
   auto add = [&](const char* section, const std::vector<extract::Finding>& items) {
     int pos = 0;
-    for (const auto& f : items) out.push_back({{section, ++pos, std::string(), f.text}, f.subheading, std::nullopt});
+    for (const auto& f : items)
+      out.push_back({{section, ++pos, std::string(), f.text}, f.subheading, std::nullopt, f.agency,
+                     nlohmann::json(f.agencies).dump()});
   };
   add("priority_action", report.priority_actions);
   add("improvement", report.improvements);
   add("strength", report.strengths);
   int pos = 0;
   for (const auto& cs : report.case_studies)
-    out.push_back({{"case_study", ++pos, cs.title, cs.text}, std::nullopt, cs.kind});
+    out.push_back({{"case_study", ++pos, cs.title, cs.text}, std::nullopt, cs.kind, std::nullopt,
+                   nlohmann::json(cs.agencies).dump()});
   return out;
+}
+
+// Removes a publication's rows from search_items: called before an extraction is
+// deleted, so that the FTS delete trigger always sees the rows go (not a
+// foreign-key cascade).
+void unindex_items(Db& db, int64_t publication_id) {
+  auto& del = db.cached(
+      "DELETE FROM search_items WHERE extraction_id IN (SELECT id FROM extractions WHERE publication_id = ?1)");
+  del.bind(1, publication_id);
+  del.run();
+}
+
+// search_items holds the items of each publication's current jtai extraction
+// (see migration 4); this brings one publication's rows in step.
+void index_current_items(Db& db, int64_t publication_id) {
+  unindex_items(db, publication_id);
+  auto& headline = db.cached(
+      "INSERT INTO search_items (extraction_id, section, position, text, agencies) "
+      "SELECT id, 'headline', 1, headline_findings, COALESCE(json_extract(report_json, '$.headline_agencies'), '[]') "
+      "FROM extractions WHERE publication_id = ?1 AND is_current = 1 AND kind = 'jtai' "
+      "AND COALESCE(headline_findings, '') != ''");
+  headline.bind(1, publication_id);
+  headline.run();
+  auto& items = db.cached(
+      "INSERT INTO search_items (extraction_id, section, position, title, subheading, text, agency, agencies) "
+      "SELECT f.extraction_id, f.section, f.position, f.title, f.subheading, f.text, f.agency, f.agencies "
+      "FROM findings f JOIN extractions e ON e.id = f.extraction_id "
+      "WHERE e.publication_id = ?1 AND e.is_current = 1 AND e.kind = 'jtai'");
+  items.bind(1, publication_id);
+  items.run();
 }
 
 std::vector<FindingKey> stored_findings(Db& db, int64_t extraction_id) {
@@ -421,6 +457,7 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
     saved.findings_changed = previous->kind != kind || before != after;
   }
 
+  unindex_items(db_, publication_id);
   // One row per (publication, rules version): the same rules version run again replaces its own row.
   auto& del = db_.cached("DELETE FROM extractions WHERE publication_id = ?1 AND rules_version = ?2");
   del.bind(1, publication_id).bind(2, report.rules_version);
@@ -450,8 +487,8 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
   saved.extraction_id = db_.last_insert_rowid();
 
   auto& ins = db_.cached(
-      "INSERT INTO findings (extraction_id, section, position, title, text, subheading, kind) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "INSERT INTO findings (extraction_id, section, position, title, text, subheading, kind, agency, agencies) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   for (const auto& f : findings) {
     const auto& [section, position, title, text] = f.key;
     ins.bind(1, saved.extraction_id).bind(2, section).bind(3, position);
@@ -459,9 +496,10 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
       ins.bind(4, title);
     else
       ins.bind_null(4);
-    ins.bind(5, text).bind(6, f.subheading).bind(7, f.kind);
+    ins.bind(5, text).bind(6, f.subheading).bind(7, f.kind).bind(8, f.agency).bind(9, f.agencies);
     ins.run();
   }
+  index_current_items(db_, publication_id);
   tx.commit();
   return saved;
 }
@@ -485,6 +523,7 @@ SavedExtraction Store::save_error_extraction(int64_t publication_id, const std::
     }
     int64_t old_id = existing.column_int(0);
     existing.reset();
+    unindex_items(db_, publication_id);
     auto del = db_.prepare("DELETE FROM extractions WHERE id = ?1");
     del.bind(1, old_id);
     del.run();
@@ -505,8 +544,22 @@ SavedExtraction Store::save_error_extraction(int64_t publication_id, const std::
   st.bind(5, good_current ? 0 : 1).bind(6, reason).bind(7, record.dump());
   st.run();
   saved.extraction_id = db_.last_insert_rowid();
+  index_current_items(db_, publication_id);
   tx.commit();
   return saved;
+}
+
+void Store::rebuild_search_index() {
+  Transaction tx(db_);
+  db_.exec("DELETE FROM search_items");
+  std::vector<int64_t> ids;
+  {
+    auto st = db_.prepare("SELECT DISTINCT publication_id FROM extractions WHERE is_current = 1 ORDER BY 1");
+    while (st.step()) ids.push_back(st.column_int(0));
+  }
+  for (int64_t id : ids) index_current_items(db_, id);
+  db_.exec("INSERT INTO search_fts (search_fts) VALUES ('rebuild')");
+  tx.commit();
 }
 
 std::optional<std::string> Store::current_rules_version(int64_t publication_id) {

@@ -176,6 +176,9 @@ class Store {
   SavedExtraction save_error_extraction(int64_t publication_id, const std::string& sha256,
                                         const std::string& rules_version, const std::string& reason);
   std::optional<std::string> current_rules_version(int64_t publication_id);
+  // The search index (search_items, search_fts) is kept in step by the two
+  // save_*_extraction methods; this rebuilds it from the current extractions.
+  void rebuild_search_index();
   // JTAI letters with a stored PDF but no current extraction (e.g. a run killed
   // between download and extraction).
   std::vector<StoredLetter> letters_without_current_extraction();

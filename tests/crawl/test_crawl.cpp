@@ -133,6 +133,13 @@ void check_complete(const fs::path& data, testsite::TestSite& site) {
     CHECK(scalar(data, "SELECT COUNT(*) FROM extractions e JOIN publications p ON p.id = e.publication_id "
                        "WHERE e.is_current = 1 AND p.file_id = '" + l.file_id + "'") == 1);
   }
+  // The search index holds exactly the current letters' items (headline findings and findings rows).
+  CHECK(scalar(data, "SELECT COUNT(*) FROM search_items") ==
+        scalar(data, "SELECT (SELECT COUNT(*) FROM findings f JOIN extractions e ON e.id = f.extraction_id "
+                     "WHERE e.is_current = 1 AND e.kind = 'jtai') + (SELECT COUNT(*) FROM extractions "
+                     "WHERE is_current = 1 AND kind = 'jtai' AND COALESCE(headline_findings, '') != '')"));
+  CHECK(scalar(data, "SELECT COUNT(*) FROM search_items si JOIN extractions e ON e.id = si.extraction_id "
+                     "WHERE e.is_current = 0") == 0);
 }
 
 int requests_for(const std::vector<testsite::RequestRecord>& log, const std::string& host, const std::string& target) {
@@ -226,6 +233,10 @@ TEST_CASE("cold crawl, warm crawl with conditional requests, a new report, a wit
   CHECK(s->stats().pdf_bodies == 1);
   CHECK(requests_for(s->requests(), "files", "/v1/file/" + fresh.file_id) == 1);
   check_complete(data, s.site);
+  if (test::have_shared_corpus())  // the new letter is searchable at once
+    CHECK(scalar(data, "SELECT COUNT(*) FROM search_items si JOIN extractions e ON e.id = si.extraction_id "
+                       "JOIN publications p ON p.id = e.publication_id WHERE p.file_id = '" + fresh.file_id +
+                       "' AND si.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH 'children')") > 0);
 
   // A report the site stops listing is marked gone, never deleted; it comes back when listed again.
   const auto target = s->target_letter();

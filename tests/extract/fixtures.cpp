@@ -164,7 +164,7 @@ std::string make_pdf(const std::vector<std::vector<PdfText>>& pages, bool encryp
 
 void copy_rules(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
-  for (const char* f : {"sections.toml", "themes.toml", "dates.toml", "rounds.toml"})
+  for (const char* f : {"sections.toml", "themes.toml", "dates.toml", "rounds.toml", "agencies.toml"})
     std::filesystem::copy_file(rules_dir() / f, dir / f);
   std::filesystem::create_directories(dir / "authorities");
 }

@@ -286,6 +286,35 @@ TEST_CASE("reextract runs the rules from stored layouts, never the PDF, and keep
     CHECK(r.changes[0].letter.find("Testshire") == 0);
     CHECK(r.changes[0].findings_changed);
     CHECK(r.changes[0].fields.front() == "kind (now not_jtai)");
+    // The search index follows: Testshire's items are gone, the others' are there once.
+    CHECK(count(s.db(), "SELECT COUNT(*) FROM search_items WHERE text LIKE '%Testshire%'") == 0);
+    CHECK(count(s.db(), "SELECT COUNT(*) FROM search_items WHERE text LIKE '%Barnsley%'") == 2);  // headline, 1 strength
+    CHECK(count(s.db(), "SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH 'Testshire'") == 0);
+    CHECK(count(s.db(), "SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH 'Exampleton'") == 4);
+  }
+
+  SUBCASE("an agency rule change re-extracts every letter and the findings and search index follow") {
+    auto with = [&](const std::string& table) {
+      return count(s.db(), "SELECT COUNT(*) FROM " + table +
+                               " WHERE text LIKE 'Recording of decisions%' AND agencies = '[\"children''s social care\"]'");
+    };
+    CHECK(with("search_items") == 0);
+    test::TempDir rules_copy;
+    fs::path changed = copy_rules(rules_copy.path() / "rules");
+    // A maintainer decides "the front door" is children's social care.
+    std::string agencies = read_file(changed / "agencies.toml");
+    auto at = agencies.find("  \"local authorit(y|ies)\",\n");
+    REQUIRE(at != std::string::npos);
+    agencies.insert(at, "  \"the front door\",\n");
+    write_file_atomic(changed / "agencies.toml", agencies);
+    auto rules2 = extract::RuleSet::load(changed);
+    REQUIRE(rules2.version() != rules.version());
+    auto r = refresh::reextract_letters(s, rules2, {.only_outdated = true, .threads = 2});
+    CHECK(r.saved == 3);
+    CHECK(with("findings f JOIN extractions e ON e.id = f.extraction_id AND e.is_current = 1") == 3);
+    CHECK(with("search_items") == 3);
+    CHECK(count(s.db(), "SELECT COUNT(*) FROM search_items si JOIN extractions e ON e.id = si.extraction_id "
+                        "WHERE e.is_current = 0") == 0);
   }
 
   SUBCASE("one and two threads give the same extractions") {

@@ -366,9 +366,10 @@ TEST_CASE("a schema-1 database migrates to Report v2 and keeps its rows") {
     Store s(dir.path());
     int64_t pub = add_publication(s, "40", "2025-01-01T00:00:00.000Z");
     s.save_extraction(pub, "sha", sample_report("old"));
-    // Undo migrations 2 to 4 the way an old jtai left the file: drop the new columns and table.
-    s.db().exec("DROP TABLE quarantine;"
-                "ALTER TABLE extractions DROP COLUMN round; ALTER TABLE extractions DROP COLUMN focus;"
+    // Undo migrations 5, 4, 3 and 2 the way an old jtai left the file: drop the new tables and columns.
+    s.db().exec("DROP TABLE quarantine; DROP TABLE search_fts; DROP TABLE search_items;"
+                "ALTER TABLE findings DROP COLUMN agency; ALTER TABLE findings DROP COLUMN agencies;");
+    s.db().exec("ALTER TABLE extractions DROP COLUMN round; ALTER TABLE extractions DROP COLUMN focus;"
                 "ALTER TABLE findings DROP COLUMN subheading; ALTER TABLE findings DROP COLUMN kind;"
                 "ALTER TABLE runs DROP COLUMN selectors;"  // migration 3 (the crawler's selector record)
                 "PRAGMA user_version = 1;");
@@ -378,15 +379,19 @@ TEST_CASE("a schema-1 database migrates to Report v2 and keeps its rows") {
   CHECK(count(again.db(), "SELECT COUNT(*) FROM findings") == 5);
   CHECK(count(again.db(), "SELECT COUNT(*) FROM findings WHERE subheading IS NULL AND kind IS NULL") == 5);
   CHECK(count(again.db(), "SELECT COUNT(*) FROM extractions WHERE round IS NULL AND focus IS NULL") == 1);
+  // Migration 4 indexes the rows already stored, with no agencies until the next re-extraction.
+  CHECK(count(again.db(), "SELECT COUNT(*) FROM findings WHERE agency IS NULL AND agencies = '[]'") == 5);
+  CHECK(count(again.db(), "SELECT COUNT(*) FROM search_items") == 5);
+  CHECK(count(again.db(), "SELECT COUNT(*) FROM search_fts WHERE search_fts MATCH 'improve'") == 2);
 }
 
-TEST_CASE("migration 4: quarantine, and 'interrupted' runs; run rows survive the rebuilt runs table") {
+TEST_CASE("migration 5: quarantine, and 'interrupted' runs; run rows survive the rebuilt runs table") {
   test::TempDir dir;
   {
     Store s(dir.path());
     int64_t run = s.begin_run("crawl", "http://x");
     s.finish_run(run, RunStatus::ok, {}, {"a message"}, "summary");
-    s.db().exec("DROP TABLE quarantine; PRAGMA user_version = 3;");
+    s.db().exec("DROP TABLE quarantine; PRAGMA user_version = 4;");
   }
   Store s(dir.path());
   CHECK(schema_version(s.db()) == latest_schema_version());
