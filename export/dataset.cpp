@@ -106,9 +106,11 @@ Dataset::Dataset(const fs::path& data_dir, const AuthorityTable& authorities) {
   // The index: every JTAI publication, without the report text.
   auto st = db.prepare(
       "SELECT p.id, p.urn, a.name, p.file_id, p.url, p.title, p.published_on, "
-      "       e.id, e.kind, e.reason, e.letter_date, e.inspection_end, e.inspection_start, f.id IS NOT NULL "
+      "       e.id, e.kind, e.reason, e.letter_date, e.inspection_end, e.inspection_start, f.id IS NOT NULL, "
+      "       q.failure, q.reason "
       "FROM publications p JOIN authorities a ON a.urn = p.urn "
       "LEFT JOIN files f ON f.publication_id = p.id "
+      "LEFT JOIN quarantine q ON q.publication_id = p.id "
       "LEFT JOIN extractions e ON e.publication_id = p.id AND e.is_current = 1 "
       "WHERE p.kind = 'jtai' ORDER BY p.id");
   std::set<int> urns;
@@ -122,7 +124,11 @@ Dataset::Dataset(const fs::path& data_dir, const AuthorityTable& authorities) {
     const bool has_extraction = !st.column_is_null(7);
     const std::string kind = st.column_text(8);
     ExtractionIssue issue{in.urn, in.authority, st.column_text(4), st.column_text(5), st.column_optional_text(10), "", {}};
-    if (!has_file) {
+    if (!st.column_is_null(14)) {
+      issue.problem = "quarantined";
+      issue.details.push_back(st.column_text(14) + ": " + st.column_text(15) +
+                              " (tried again when the program or rules change, or with --retry-failed)");
+    } else if (!has_file) {
       issue.problem = "not_downloaded";
       issue.details.push_back("the PDF has not been downloaded yet");
     } else if (!has_extraction) {

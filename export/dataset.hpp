@@ -53,7 +53,7 @@ struct ExtractionIssue {
   std::string url;
   std::string title;
   std::optional<std::string> letter_date;
-  std::string problem;               // error | not_jtai | warnings | overrides | not_extracted | not_downloaded | unknown_authority
+  std::string problem;               // error | not_jtai | quarantined | warnings | overrides | not_extracted | not_downloaded | unknown_authority
   std::vector<std::string> details;  // the error / reason / warnings
 };
 

@@ -112,6 +112,15 @@ TEST_CASE("a text bomb and a crashing PDF among real letters: the run completes,
   CHECK(query_int(data, "SELECT COUNT(*) FROM quarantine WHERE failure = 'crashed'") == 1);
   CHECK(fs::exists(data / "exports" / "latest" / "jtai.json"));
   CHECK(query_int(data, "SELECT COUNT(*) FROM runs WHERE status = 'suspect'") == 1);
+  {  // The exports' known-issues list names both quarantined letters with their failure.
+    const std::string exported = read_or_empty(data / "exports" / "latest" / "jtai.json");
+    size_t quarantined = 0;
+    for (size_t at = exported.find("\"problem\": \"quarantined\""); at != std::string::npos;
+         at = exported.find("\"problem\": \"quarantined\"", at + 1))
+      ++quarantined;
+    CHECK(quarantined == 2);
+    CHECK(exported.find("crashed: PDF parsing crashed (SIGSEGV)") != std::string::npos);
+  }
 
   auto status = run("status --data " + quote(data.string()));
   CHECK(status.exit_code == 0);
