@@ -24,30 +24,11 @@ if [ ! -x "$site_bin" ]; then
   exit 0
 fi
 
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/jtai-bench-reextract-XXXXXX")"
-site_pid=""
-cleanup() {
-  [ -n "$site_pid" ] && kill "$site_pid" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-shared="$here/../shared"
-if [ -d "$shared/corpus/jtai" ]; then
-  corpus="the shared corpus"
-  "$site_bin" --rules "$here/rules" --shared "$shared" >"$tmp/site.txt" 2>"$tmp/site.err" &
-else
-  corpus="tiny generated PDFs (../shared is absent)"
-  "$site_bin" --rules "$here/rules" --no-shared >"$tmp/site.txt" 2>"$tmp/site.err" &
-fi
-site_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/site.txt" ] && break; sleep 0.1; done
-site_url="$(head -n 1 "$tmp/site.txt")"
-[ -n "$site_url" ] || { echo "bench_reextract: the test site did not start: $(cat "$tmp/site.err")" >&2; exit 1; }
+. "$here/bench/lib.sh"
+bench_start_site bench_reextract
 
 data="$tmp/data"
-"$jtai" crawl --data "$data" --site "$site_url" --delay 0 >/dev/null 2>"$tmp/crawl.err" || {
-  echo "bench_reextract: the crawl failed: $(tail -n 3 "$tmp/crawl.err")" >&2; exit 1; }
+bench_crawl bench_reextract "$data"
 kill "$site_pid" 2>/dev/null || true
 site_pid=""
 

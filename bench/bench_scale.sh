@@ -29,28 +29,9 @@ if [ ! -x "$site_bin" ]; then
   exit 0
 fi
 
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/jtai-bench-scale-XXXXXX")"
-site_pid=""
-cleanup() {
-  [ -n "$site_pid" ] && kill "$site_pid" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-shared="$here/../shared"
-if [ -d "$shared/corpus/jtai" ]; then
-  corpus="the shared corpus"
-  "$site_bin" --rules "$here/rules" --shared "$shared" >"$tmp/site.txt" 2>"$tmp/site.err" &
-else
-  corpus="tiny generated PDFs (../shared is absent)"
-  "$site_bin" --rules "$here/rules" --no-shared >"$tmp/site.txt" 2>"$tmp/site.err" &
-fi
-site_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/site.txt" ] && break; sleep 0.1; done
-site_url="$(head -n 1 "$tmp/site.txt")"
-[ -n "$site_url" ] || { echo "bench_scale: the test site did not start: $(cat "$tmp/site.err")" >&2; exit 1; }
-"$jtai" crawl --data "$tmp/base" --site "$site_url" --delay 0 >/dev/null 2>"$tmp/crawl.err" || {
-  echo "bench_scale: the crawl failed: $(tail -n 3 "$tmp/crawl.err")" >&2; exit 1; }
+. "$here/bench/lib.sh"
+bench_start_site bench_scale
+bench_crawl bench_scale "$tmp/base"
 kill "$site_pid" 2>/dev/null || true
 site_pid=""
 base_letters="$("$jtai" status --data "$tmp/base" --json | sed -n 's/^ *"stored_letters": \([0-9]*\).*/\1/p')"
