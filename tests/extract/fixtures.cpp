@@ -175,4 +175,9 @@ void write_text(const std::filesystem::path& file, const std::string& text) {
   out << text;
 }
 
+const extract::RuleSet& shipped_rules() {
+  static const extract::RuleSet rules = extract::RuleSet::load(rules_dir());
+  return rules;
+}
+
 }  // namespace jtai::test

@@ -6,8 +6,12 @@
 #include <vector>
 
 #include "extract/layout.hpp"
+#include "extract/rules.hpp"
 
 namespace jtai::test {
+
+// The repository's own rules/, loaded once for the whole test binary.
+const extract::RuleSet& shipped_rules();
 
 // Builds a Layout the way read_layout would, one line at a time.
 class LayoutBuilder {

@@ -16,8 +16,7 @@ using Names = std::vector<std::string>;
 
 namespace {
 const AgencyRules& repo_rules() {
-  static RuleSet r = RuleSet::load(jtai::test::rules_dir());
-  return r.agencies();
+  return jtai::test::shipped_rules().agencies();
 }
 
 Names in(const std::string& text) { return repo_rules().agencies_in(text); }

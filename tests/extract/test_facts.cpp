@@ -2,15 +2,13 @@
 #include <doctest/doctest.h>
 
 #include "extract/facts.hpp"
+#include "tests/extract/fixtures.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace jtai::extract;
 
 namespace {
-const RuleSet& rules() {
-  static RuleSet r = RuleSet::load(jtai::test::rules_dir());
-  return r;
-}
+const RuleSet& rules() { return jtai::test::shipped_rules(); }
 std::pair<std::string, std::string> fieldwork(const std::string& text, std::optional<std::string> letter = std::nullopt) {
   auto f = find_fieldwork({text}, rules(), letter);
   if (!f) return {"", ""};

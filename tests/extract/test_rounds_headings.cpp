@@ -14,10 +14,7 @@ using jtai::test::LayoutBuilder;
 using Strings = std::vector<std::string>;
 
 namespace {
-const RuleSet& rules() {
-  static RuleSet r = RuleSet::load(jtai::test::rules_dir());
-  return r;
-}
+const RuleSet& rules() { return jtai::test::shipped_rules(); }
 
 std::vector<Warning> with_code(const Report& r, const std::string& code) {
   std::vector<Warning> out;

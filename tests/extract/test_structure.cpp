@@ -11,10 +11,7 @@ using namespace jtai::extract;
 using jtai::test::LayoutBuilder;
 
 namespace {
-const RuleSet& rules() {
-  static RuleSet r = RuleSet::load(jtai::test::rules_dir());
-  return r;
-}
+const RuleSet& rules() { return jtai::test::shipped_rules(); }
 
 // A small letter of the 2016-2020 family.
 Layout old_family_letter() {

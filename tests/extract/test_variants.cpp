@@ -22,10 +22,7 @@ using jtai::test::PdfText;
 using Strings = std::vector<std::string>;
 
 namespace {
-const RuleSet& rules() {
-  static RuleSet r = RuleSet::load(jtai::test::rules_dir());
-  return r;
-}
+const RuleSet& rules() { return jtai::test::shipped_rules(); }
 
 std::optional<SectionId> section_of(const std::string& heading) {
   auto m = match_heading(heading, rules(), nullptr);
