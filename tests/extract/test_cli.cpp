@@ -27,8 +27,9 @@ std::string jtai_cmd(const std::string& args) {
   cmd += args;
   return cmd;
 }
-std::string letter() {
-  return make_pdf({{
+// The page of a small clean letter, line by line.
+std::vector<jtai::test::PdfText> letter_lines() {
+  return {
       {72, 100, 12, false, "18 July 2022"},
       {72, 140, 12, true, "Joint targeted area inspection of Anytown"},
       {72, 170, 12, false, "This letter summarises the findings of the joint targeted area inspection (JTAI) of the"},
@@ -40,8 +41,9 @@ std::string letter() {
       {72, 300, 12, true, "What needs to improve?"},
       {72, 326, 12, false, "\x95"},
       {90, 326, 12, false, "The quality of referrals."},
-  }});
+  };
 }
+std::string letter() { return make_pdf({letter_lines()}); }
 }  // namespace
 
 TEST_CASE("jtai extract prints the report as JSON and exits 0 for a JTAI letter") {
@@ -124,21 +126,10 @@ TEST_CASE("a rule-file error stops extract and rules check with exit 2, naming f
 
 // A letter whose last heading names no section: its paragraphs go into no field.
 std::string letter_with_unaccounted_text() {
-  return make_pdf({{
-      {72, 100, 12, false, "18 July 2022"},
-      {72, 140, 12, true, "Joint targeted area inspection of Anytown"},
-      {72, 170, 12, false, "This letter summarises the findings of the joint targeted area inspection (JTAI) of the"},
-      {72, 184.4f, 12, false, "multi-agency response to identification of initial need and risk in Anytown."},
-      {72, 210, 12, false, "This inspection took place from 23 to 27 May 2022. It was carried out by inspectors"},
-      {72, 224.4f, 12, false, "from Ofsted and the Care Quality Commission (CQC)."},
-      {72, 250, 12, true, "Headline findings"},
-      {72, 276, 12, false, "Most children receive the right support at the right time."},
-      {72, 300, 12, true, "What needs to improve?"},
-      {72, 326, 12, false, "\x95"},
-      {90, 326, 12, false, "The quality of referrals."},
-      {72, 352, 12, true, "Reflections of the inspection team"},
-      {72, 378, 12, false, "The partnership engaged openly with inspectors all week."},
-  }});
+  auto lines = letter_lines();
+  lines.push_back({72, 352, 12, true, "Reflections of the inspection team"});
+  lines.push_back({72, 378, 12, false, "The partnership engaged openly with inspectors all week."});
+  return make_pdf({lines});
 }
 
 TEST_CASE("jtai rules check lists unaccounted paragraphs; with several letters, a summary") {

@@ -23,6 +23,20 @@ std::string assemble_pdf(const std::vector<std::string>& objects, const std::str
   return pdf;
 }
 
+namespace {
+// One A4 page whose content stream `content` draws with Helvetica as /F1.
+std::string helvetica_page_pdf(const std::string& content) {
+  return assemble_pdf({
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+      "/Contents 5 0 R >>",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream",
+  });
+}
+}  // namespace
+
 std::string text_pdf(const std::vector<std::string>& lines) {
   std::string content = "BT /F1 11 Tf 72 770 Td 14 TL\n";
   for (const auto& line : lines) {
@@ -34,14 +48,7 @@ std::string text_pdf(const std::vector<std::string>& lines) {
     content += "(" + escaped + ") Tj T*\n";
   }
   content += "ET\n";
-  return assemble_pdf({
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
-      "/Contents 5 0 R >>",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream",
-  });
+  return helvetica_page_pdf(content);
 }
 
 std::string text_bomb_pdf(int words) {
@@ -53,14 +60,7 @@ std::string text_bomb_pdf(int words) {
     content += buf;
   }
   content += "ET\n";
-  return assemble_pdf({
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
-      "/Contents 5 0 R >>",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream",
-  });
+  return helvetica_page_pdf(content);
 }
 
 }  // namespace jtai::test
