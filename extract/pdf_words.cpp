@@ -106,12 +106,14 @@ std::optional<std::vector<PdfWord>> glib_words(PopplerPage* page) {
   GAttributes attributes(poppler_page_get_text_attributes(page));
 
   std::vector<PdfWord> words;
-  PopplerRectangle first{}, last{};  // of the current word
-  auto finish_word = [&] {
+  const char* begin = nullptr;       // of the current word in `text`, null between words
+  PopplerRectangle first{}, last{};  // its first and last character boxes
+  auto finish_word = [&](const char* end) {
+    words.back().text.assign(begin, end);
     words.back().box = word_box(std::min(first.x1, last.x1), std::min(first.y1, last.y1), std::max(first.x2, last.x2),
                                 std::max(first.y2, last.y2));
+    begin = nullptr;
   };
-  bool in_word = false;
   const GList* run = attributes.get();
   const char* p = text.get();
   for (guint k = 0; k < n; ++k) {
@@ -124,26 +126,24 @@ std::optional<std::vector<PdfWord>> glib_words(PopplerPage* page) {
     if (!run) return std::nullopt;
     const PopplerRectangle& r = rects.get()[k];
     if (c == ' ' || c == '\n') {
-      if (!in_word) return std::nullopt;  // glib puts these only after a word: this one is the text's own
+      if (!begin) return std::nullopt;  // glib puts these only after a word: this one is the text's own
       words.back().space_after = c == ' ';
-      finish_word();
-      in_word = false;
-    } else if (in_word && continues(last, r)) {
-      words.back().text.append(p, next);
+      finish_word(p);
+    } else if (begin && continues(last, r)) {
       last = r;
     } else {
-      if (in_word) finish_word();
+      if (begin) finish_word(p);
       auto* attr = static_cast<const PopplerTextAttributes*>(run->data);
       std::string_view font = attr->font_name;
       if (font == "Default" || font.find('+') != std::string_view::npos) return std::nullopt;
-      words.push_back(PdfWord{std::string(p, next), {}, static_cast<float>(attr->font_size), std::string(font), false});
+      words.push_back(PdfWord{{}, {}, static_cast<float>(attr->font_size), std::string(font), false});
+      begin = p;
       first = last = r;
-      in_word = true;
     }
     p = next;
   }
   if (*p) return std::nullopt;  // more characters than boxes
-  if (in_word) finish_word();
+  if (begin) finish_word(p);
   return words;
 }
 
@@ -174,15 +174,18 @@ std::vector<PdfWord> cpp_words(const poppler::page& page) {
 struct PdfWords::Impl {
   std::string_view pdf;
   std::string name;
+  Reader reader = Reader::fastest;
+  int by_poppler_cpp = 0;
   GBytesRef bytes;
   GDocument doc;
   std::unique_ptr<poppler::document> exact;  // poppler-cpp, opened for the first page glib cannot reproduce
 };
 
-PdfWords::PdfWords(std::string_view pdf, const std::string& name) : impl_(std::make_unique<Impl>()) {
+PdfWords::PdfWords(std::string_view pdf, const std::string& name, Reader reader) : impl_(std::make_unique<Impl>()) {
   silence_poppler();
   impl_->pdf = pdf;
   impl_->name = name;
+  impl_->reader = reader;
   impl_->bytes.reset(g_bytes_new_static(pdf.data(), pdf.size()));
   GError* raw_error = nullptr;
   impl_->doc.reset(poppler_document_new_from_bytes(impl_->bytes.get(), nullptr, &raw_error));
@@ -198,6 +201,8 @@ PdfWords::~PdfWords() = default;
 
 int PdfWords::pages() const { return poppler_document_get_n_pages(impl_->doc.get()); }
 
+int PdfWords::pages_read_by_poppler_cpp() const { return impl_->by_poppler_cpp; }
+
 PdfPageWords PdfWords::page(int index) {
   auto unreadable = [&] { return PdfError(impl_->name + ": unreadable page " + std::to_string(index + 1)); };
   GPage page(poppler_document_get_page(impl_->doc.get(), index));
@@ -207,9 +212,11 @@ PdfPageWords PdfWords::page(int index) {
   poppler_page_get_size(page.get(), &width, &height);
   out.width = static_cast<float>(width);
   out.height = static_cast<float>(height);
-  if (auto words = glib_words(page.get())) {
-    out.words = std::move(*words);
-    return out;
+  if (impl_->reader == Reader::fastest) {
+    if (auto words = glib_words(page.get())) {
+      out.words = std::move(*words);
+      return out;
+    }
   }
   if (!impl_->exact)
     impl_->exact.reset(
@@ -217,6 +224,7 @@ PdfPageWords PdfWords::page(int index) {
   std::unique_ptr<poppler::page> exact_page(impl_->exact ? impl_->exact->create_page(index) : nullptr);
   if (!exact_page) throw unreadable();
   out.words = cpp_words(*exact_page);
+  ++impl_->by_poppler_cpp;
   return out;
 }
 
