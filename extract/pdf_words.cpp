@@ -20,8 +20,11 @@
 // UTF-8 in the text, unnamed fonts ("Default" in glib, "" in poppler-cpp),
 // font names with a '+' (subset prefixes are removed differently), and
 // annotations other than links (poppler-cpp draws their appearance text, glib
-// does not). The 48 letters and 7 other PDFs of the corpus come out
-// byte-identical either way.
+// does not). Not detected: a subset tag other than six capitals ("AB+Arial":
+// glib removes it, poppler-cpp kept it), and a character whose box runs
+// backwards past the start or end of its line (glib selects characters by the
+// middle of their box; seen only in damaged files). The 48 letters and 7 other
+// PDFs of the corpus come out byte-identical either way.
 #include "extract/pdf_words.hpp"
 
 #include <poppler.h>
@@ -97,13 +100,18 @@ bool has_drawn_annotations(PopplerPage* page) {
 // from poppler-cpp's (see the top of this file).
 std::optional<std::vector<PdfWord>> glib_words(PopplerPage* page) {
   if (has_drawn_annotations(page)) return std::nullopt;
-  GText text(poppler_page_get_text(page));
+  // glib selects text from one corner to the other in reading order. From the
+  // page's own corners (poppler_page_get_text) it starts at the block nearest
+  // the top left, skipping any block before it that begins at or past the
+  // page's edge; corners far outside the page make it start at the first block.
+  PopplerRectangle everywhere{-1e6, -1e6, 1e6, 1e6};
+  GText text(poppler_page_get_text_for_area(page, &everywhere));
   if (!text || !g_utf8_validate(text.get(), -1, nullptr)) return std::nullopt;
   PopplerRectangle* raw_rects = nullptr;
   guint n = 0;
-  poppler_page_get_text_layout(page, &raw_rects, &n);
+  poppler_page_get_text_layout_for_area(page, &everywhere, &raw_rects, &n);
   GRects rects(raw_rects);
-  GAttributes attributes(poppler_page_get_text_attributes(page));
+  GAttributes attributes(poppler_page_get_text_attributes_for_area(page, &everywhere));
 
   std::vector<PdfWord> words;
   const char* begin = nullptr;       // of the current word in `text`, null between words
