@@ -91,6 +91,12 @@ TEST_CASE("glib's words are poppler-cpp's: spaces, glued fonts, raised text, siz
       "BT /F1 12 Tf 0 -1 1 0 60 400 Tm (Turned down) Tj ET\n";
   CHECK(compare_readers(one_page_pdf(content), "mixed.pdf") == 0);
 
+  // A line starting past the left edge near the foot of the page, drawn first.
+  std::string edge = "BT /F1 12 Tf -2 10 Td (ave attended) Tj ET\n"
+                     "BT /F2 14 Tf 72 700 Td (Areas for improvement) Tj ET\n"
+                     "BT /F1 12 Tf 72 680 Td (There is a lack of resilience in some of the partners.) Tj ET\n";
+  CHECK(compare_readers(one_page_pdf(edge), "edge.pdf") == 0);
+
   // Whole pages turned by /Rotate.
   for (int rotate : {90, 180, 270}) {
     CAPTURE(rotate);
