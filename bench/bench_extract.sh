@@ -2,7 +2,7 @@
 # Cold extraction of the shared corpus (48 JTAI letters + 7 other PDFs), side
 # by side with MuPDF (python3-fitz, the engine the public Python scraper uses)
 # and pdftotext, two jobs at a time, as ratios; then where each letter's
-# instructions go (start-up, rules, Poppler, poppler-cpp wrapper, own code),
+# instructions go (start-up, rules, Poppler, its glib/cpp wrappers, own code),
 # from callgrind, whose counts repeat exactly even on a loaded machine.
 #
 #   bash bench/bench_extract.sh
@@ -130,6 +130,6 @@ if [ "$phase_letters" != 0 ] && command -v valgrind >/dev/null && command -v cal
   done < "$work/lines" >> "$work/phases"
   column -t -s $'\t' "$work/phases"
   awk -F'\t' 'NR > 1 { for (i = 2; i <= 7; i++) s[i] += $i; n++ }
-    END { if (n) printf "  mean per PDF: start-up %.1f, rules %.1f, Poppler %.1f, poppler-cpp wrapper %.1f, own %.1f = %.1f M instructions (start-up %.0f%%, rules %.0f%%, Poppler %.0f%%, wrapper %.0f%%, own %.0f%%)\n",
+    END { if (n) printf "  mean per PDF: start-up %.1f, rules %.1f, Poppler %.1f, wrappers %.1f, own %.1f = %.1f M instructions (start-up %.0f%%, rules %.0f%%, Poppler %.0f%%, wrapper %.0f%%, own %.0f%%)\n",
       s[2]/n, s[3]/n, s[4]/n, s[5]/n, s[6]/n, s[7]/n, 100*s[2]/s[7], 100*s[3]/s[7], 100*s[4]/s[7], 100*s[5]/s[7], 100*s[6]/s[7] }' "$work/phases"
 fi
