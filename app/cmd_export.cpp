@@ -53,8 +53,9 @@ CommandRegistrar registrar(45, [](CLI::App& app, const GlobalOptions& global) ->
         std::cout << changed << " finding item(s) changed, added or removed in earlier letters (changes.csv).\n";
     }
     if (r.plain_links)
-      std::cerr << "jtai: warning: " << r.plain_links << " link(s) written as plain text in the workbook: Excel "
-                << "allows 65,530 hyperlinks per sheet (every URL is still in its cell)\n";
+      std::cerr << "jtai: warning: " << r.plain_links << " link(s) written as plain text in the workbook: a link is a "
+                << "HYPERLINK formula, whose URL may hold at most 255 characters and must be http(s) (every URL is "
+                << "still in its cell)\n";
     for (const auto& sheet : r.continued_sheets)
       std::cout << "A table passed Excel's 1,048,576 rows per sheet and continues on \"" << sheet << "\".\n";
     if (r.known_issues)

@@ -160,7 +160,6 @@ PassResult write_export_files(const fs::path& dir, const fs::path& workdir, Data
   xo.tmpdir = workdir;
   xo.zip64 = data.info().inspections > 5000;  // the findings sheet may pass 4 GB inside the zip
   if (options.limits.xlsx_rows) xo.row_limit = options.limits.xlsx_rows;
-  if (options.limits.xlsx_links) xo.link_limit = options.limits.xlsx_links;
   XlsxWriter xlsx(dir / kXlsxName, ctx, xo);
   CsvWriter summary_csv(dir / kCsvNames[0], summary_spec());
   CsvWriter inspections_csv(dir / kCsvNames[1], inspections_spec());
