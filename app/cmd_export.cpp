@@ -43,9 +43,12 @@ CommandRegistrar registrar(45, [](CLI::App& app, const GlobalOptions& global) ->
     if (r.compared_with.empty()) {
       std::cout << "No earlier export to compare with.\n";
     } else {
-      std::cout << r.new_since_last_export.size() << " new since the export of " << r.compared_with
-                << (r.new_since_last_export.empty() ? "." : ":") << "\n";
+      std::cout << r.new_letters << " new since the export of " << r.compared_with
+                << (r.new_letters == 0 ? "." : ":") << "\n";
       for (const auto& s : r.new_since_last_export) std::cout << "  " << s << "\n";
+      if (r.new_letters > static_cast<int>(r.new_since_last_export.size()))
+        std::cout << "  ... and " << r.new_letters - static_cast<int>(r.new_since_last_export.size())
+                  << " more (changes.csv and jtai.json list them all)\n";
       int changed = 0;
       for (const auto& [kind, n] : r.changes)
         if (kind != "new letter") changed += n;

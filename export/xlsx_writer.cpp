@@ -398,7 +398,7 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
   pair("inspections in this export", with_commas(ctx.totals.inspections));
   pair("authorities with a JTAI", with_commas(ctx.totals.authorities));
   pair("finding items", with_commas(ctx.totals.findings));
-  pair("known extraction issues", with_commas(static_cast<long long>(info.issues.size())));
+  pair("known extraction issues", with_commas(info.issue_count));
   pair("rules version(s)", join(info.rules_versions, ", "));
   pair("cells truncated", with_commas(stats.truncated_cells) +
                               (stats.truncated_cells
@@ -412,8 +412,9 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
                  " (same columns, the header repeated). The CSV files hold every row in one file.");
   // The issue table below is written after this line: count its plain-text links now.
   int plain_links = stats.plain_links;
-  for (const auto& issue : info.issues)
+  ctx.for_each_issue([&](const ExtractionIssue& issue) {
     if (!issue.url.empty() && hyperlink_formula(issue.url).empty()) ++plain_links;
+  });
   pair("links written as text",
        plain_links ? with_commas(plain_links) + " link(s) are plain text: a link is a HYPERLINK formula, whose URL "
                                                 "may hold at most 255 characters and must be http(s)"
@@ -434,9 +435,8 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
   pair("codes", "LA code: DfE; LTLA23CD: ONS lower-tier local authority (2023); region code: DfE/ONS region.");
   ++r;
   worksheet_set_row(ws, r, 24, nullptr);
-  cells->text(ws, r++, 0, "Known extraction issues (" + with_commas(static_cast<long long>(info.issues.size())) + ")",
-              formats->title);
-  if (info.issues.empty()) {
+  cells->text(ws, r++, 0, "Known extraction issues (" + with_commas(info.issue_count) + ")", formats->title);
+  if (info.issue_count == 0) {
     cells->text(ws, r, 0, "none: every JTAI letter was extracted without warnings", formats->wrap);
     return;
   }
@@ -451,7 +451,7 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
     cells->text(ws, r, static_cast<lxw_col_t>(c), spec.columns[c].header, formats->header);
   }
   ++r;
-  for (const auto& issue : info.issues) {
+  ctx.for_each_issue([&](const ExtractionIssue& issue) {
     Row row = issue_row(issue);
     int lines = 1;
     for (size_t c = 0; c < row.size(); ++c)
@@ -459,7 +459,7 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
     if (lines > 1) worksheet_set_row(ws, r, std::min(409.0, lines * kLineHeight), nullptr);
     for (size_t c = 0; c < row.size(); ++c) cells->cell(ws, r, static_cast<lxw_col_t>(c), spec.columns[c], row[c]);
     ++r;
-  }
+  });
   worksheet_autofilter(ws, header, 0, r - 1, static_cast<lxw_col_t>(spec.columns.size() - 1));
 }
 
