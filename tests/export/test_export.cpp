@@ -353,6 +353,32 @@ TEST_CASE("export: new since the last export, and latest follows the newest") {
   CHECK(again.out.find("1 new since the export of 2026-01-05:") != std::string::npos);
 }
 
+TEST_CASE("export: an earlier export without fingerprints.tsv is compared by its jtai.json letter keys") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  fs::remove(data / "exports" / kDate / "fingerprints.tsv");  // as an export from before fingerprints
+  change_finding(data, "1002", "improvements", 2, "Quality assurance of referrals, now weekly.");
+  std::string file_id = add_new_letter(data);
+  CommandResult r = export_cli(data, "2026-01-12");
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("1 new since the export of 2026-01-05:") != std::string::npos);
+  auto j = nlohmann::json::parse(read_file(data / "exports" / "latest" / "jtai.json"));
+  CHECK(j["new_since_last_export"]["keys"] == nlohmann::json::array({file_id}));
+  // Only letters are known, so the changed item is not listed.
+  CHECK(j["new_since_last_export"]["changes"] == nlohmann::json({{"new letter", 1}}));
+  CHECK(read_file(data / "exports" / "latest" / "index.html").find("That export has no fingerprints") != std::string::npos);
+  // A damaged one (cut short) is passed over: nothing earlier to compare with.
+  fs::remove(data / "exports" / "2026-01-12" / "fingerprints.tsv");
+  fs::remove_all(data / "exports" / kDate);
+  const std::string json = read_file(data / "exports" / "2026-01-12" / "jtai.json");
+  { std::ofstream(data / "exports" / "2026-01-12" / "jtai.json", std::ios::binary | std::ios::trunc) << json.substr(0, json.size() / 2); }
+  CommandResult cut = export_cli(data, "2026-01-19");
+  INFO("stdout: " << cut.out << "\nstderr: " << cut.err);
+  CHECK(cut.exit_code == 0);
+  CHECK(cut.out.find("No earlier export to compare with.") != std::string::npos);
+}
+
 TEST_CASE("export: changed findings since the last export are listed, not only new letters") {
   TempDir tmp("jtai-export");
   fs::path data = exported_fixture(tmp);
