@@ -2,7 +2,7 @@
 # Cold extraction of the shared corpus (48 JTAI letters + 7 other PDFs), side
 # by side with MuPDF (python3-fitz, the engine the public Python scraper uses)
 # and pdftotext, two jobs at a time, as ratios; then where each letter's
-# instructions go (start-up, rules, Poppler, poppler-cpp wrapper, own code),
+# instructions go (start-up, rules, Poppler, its glib/cpp wrappers, own code),
 # from callgrind, whose counts repeat exactly even on a loaded machine.
 #
 #   bash bench/bench_extract.sh
@@ -112,24 +112,24 @@ if [ "$phase_letters" != 0 ] && command -v valgrind >/dev/null && command -v cal
   python="$(command -v python3)"
   tr '\0' '\n' < "$work/list" > "$work/lines"
   if [ "$phase_letters" != all ]; then head -n "$phase_letters" "$work/lines" > "$work/l2"; mv "$work/l2" "$work/lines"; fi
-  mkdir -p "$work/cg"
   i=0
   while IFS= read -r f; do
     i=$((i + 1))
+    mkdir -p "$work/cg/$i"
     printf '%s\0%s\0' "$f" "$work/cg/$i"
   done < "$work/lines" | xargs -0 -n2 -P"$jobs" sh -c \
-    'valgrind --tool=callgrind --callgrind-out-file="$2.out" "$0" extract "$1" >/dev/null 2>&1; true' "$jtai" 2>/dev/null \
+    'valgrind --tool=callgrind --dump-before=fork --callgrind-out-file="$2/cg.%p" "$0" extract "$1" >/dev/null 2>&1; true' "$jtai" 2>/dev/null \
     || true
   echo "instructions per PDF (millions; callgrind, $(wc -l < "$work/lines") PDFs):"
   "$python" "$here/callgrind_phases.py" --header | sed 's/^/  /' > "$work/phases"
   i=0
   while IFS= read -r f; do
     i=$((i + 1))
-    [ -s "$work/cg/$i.out" ] || continue
-    "$python" "$here/callgrind_phases.py" "$work/cg/$i.out" "$(basename "$(dirname "$f")")/$(basename "$f" .pdf | cut -c1-30)" | sed 's/^/  /'
+    ls "$work/cg/$i"/cg.* >/dev/null 2>&1 || continue
+    "$python" "$here/callgrind_phases.py" "$work/cg/$i" "$(basename "$(dirname "$f")")/$(basename "$f" .pdf | cut -c1-30)" | sed 's/^/  /'
   done < "$work/lines" >> "$work/phases"
   column -t -s $'\t' "$work/phases"
   awk -F'\t' 'NR > 1 { for (i = 2; i <= 7; i++) s[i] += $i; n++ }
-    END { if (n) printf "  mean per PDF: start-up %.1f, rules %.1f, Poppler %.1f, poppler-cpp wrapper %.1f, own %.1f = %.1f M instructions (start-up %.0f%%, rules %.0f%%, Poppler %.0f%%, wrapper %.0f%%, own %.0f%%)\n",
+    END { if (n) printf "  mean per PDF: start-up %.1f, rules %.1f, Poppler %.1f, wrappers %.1f, own %.1f = %.1f M instructions (start-up %.0f%%, rules %.0f%%, Poppler %.0f%%, wrapper %.0f%%, own %.0f%%)\n",
       s[2]/n, s[3]/n, s[4]/n, s[5]/n, s[6]/n, s[7]/n, 100*s[2]/s[7], 100*s[3]/s[7], 100*s[4]/s[7], 100*s[5]/s[7], 100*s[6]/s[7] }' "$work/phases"
 fi

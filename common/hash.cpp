@@ -1,35 +1,28 @@
 #include "common/hash.hpp"
 
-#include <openssl/evp.h>
-
 #include <array>
+#include <cstdint>
 #include <fstream>
 
 #include "common/error.hpp"
 
 namespace jtai {
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
-    throw Error("cannot initialise SHA-256");
-}
-
-Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+Sha256::Sha256() : ctx_{} { SHA256Init(&ctx_); }
 
 void Sha256::update(std::string_view bytes) {
-  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), bytes.data(), bytes.size());
+  SHA256Update(&ctx_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
 }
 
 std::string Sha256::hex_digest() {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), md.data(), &len);
+  std::array<uint8_t, SHA256_DIGEST_LENGTH> md{};
+  SHA256Final(md.data(), &ctx_);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
+  out.reserve(md.size() * 2);
+  for (uint8_t byte : md) {
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 15]);
   }
   return out;
 }

@@ -13,35 +13,17 @@
 // error when a network command starts, not a loader failure of every command.
 #define CURL_DISABLE_TYPECHECK  // the type-checking macros would rename our definitions
 #include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <cstdarg>
-#include <string>
 
-#include "common/error.hpp"
+#include "common/lazy_library.hpp"
 
 namespace {
 
-constexpr const char* kLibcurl = "libcurl.so.4";  // libcurl's ABI 4, stable since 2006
-
-void* libcurl() {
-  static void* handle = [] {
-    void* h = dlopen(kLibcurl, RTLD_NOW | RTLD_LOCAL);
-    if (!h) throw jtai::Error(std::string("cannot load libcurl (") + kLibcurl + "): " + dlerror());
-    return h;
-  }();
-  return handle;
-}
-
-template <typename Fn>
-Fn real(const char* name) {
-  void* p = dlsym(libcurl(), name);
-  if (!p) throw jtai::Error(std::string("libcurl has no ") + name + " (too old?)");
-  return reinterpret_cast<Fn>(p);
-}
+constinit const jtai::LazyLibrary kLibcurl("libcurl.so.4", "libcurl4");  // libcurl's ABI 4, stable since 2006
 
 #define JTAI_CURL_REAL(name) \
-  static const auto fn = real<decltype(&::name)>(#name)
+  static const auto fn = kLibcurl.function<decltype(&::name)>(#name)
 
 }  // namespace
 

@@ -2,42 +2,17 @@
 // and font runs.
 #include "extract/layout.hpp"
 
-#include <poppler/cpp/poppler-document.h>
-#include <poppler/cpp/poppler-global.h>
-#include <poppler/cpp/poppler-page.h>
-
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <memory>
-#include <mutex>
 
+#include "extract/pdf_words.hpp"
 #include "extract/unicode_text.hpp"
 
 namespace jtai::extract {
 
 namespace {
-
-void silence_poppler() {
-  static std::once_flag once;
-  std::call_once(once, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
-}
-
-std::string strip_subset_prefix(std::string name) {
-  // "BCDGEE+Tahoma-Bold" -> "Tahoma-Bold"
-  auto plus = name.find('+');
-  if (plus == 6) name.erase(0, plus + 1);
-  return name;
-}
-
-struct Word {
-  std::string text;
-  Box box;
-  float size;
-  std::string font;
-  bool space_after;
-};
 
 bool same_line(const Box& line, const Box& last_word, const Box& w) {
   if (w.x0 < last_word.x1 - 2.0f) return false;  // went back to the left: a new line or column
@@ -53,13 +28,13 @@ void extend(Box& b, const Box& w) {
   b.y1 = std::max(b.y1, w.y1);
 }
 
-Line make_line(int page, const std::vector<Word>& words) {
+Line make_line(int page, const std::vector<PdfWord>& words) {
   Line line;
   line.page = page;
   line.box = words.front().box;
   std::map<std::pair<std::string, float>, size_t> weight;  // (font, size) -> characters
   for (size_t i = 0; i < words.size(); ++i) {
-    const Word& w = words[i];
+    const PdfWord& w = words[i];
     extend(line.box, w.box);
     bool join = !line.spans.empty();
     Span* last = join ? &line.spans.back() : nullptr;
@@ -92,29 +67,16 @@ Line make_line(int page, const std::vector<Word>& words) {
   return line;
 }
 
-Page read_page(const poppler::page& pg, int index) {
+Page read_page(PdfWords& pdf, int index) {
+  PdfPageWords in = pdf.page(index);
   Page page;
-  auto rect = pg.page_rect();
-  page.width = static_cast<float>(rect.width());
-  page.height = static_cast<float>(rect.height());
-  // Poppler gives word boxes on the page as displayed: a page turned a
-  // quarter (/Rotate 90 or 270) is as wide as the unturned one is high.
-  auto turn = pg.orientation();
-  if (turn == poppler::page::landscape || turn == poppler::page::seascape) std::swap(page.width, page.height);
-  std::vector<Word> words;
+  page.width = in.width;
+  page.height = in.height;
+  std::vector<PdfWord> words;
   Box line_box;
-  for (auto& tb : pg.text_list(poppler::page::text_list_include_font)) {
-    const poppler::ustring utf16 = tb.text();
-    static_assert(sizeof(poppler::ustring::value_type) == sizeof(char16_t));
-    std::string text =
-        normalize_word(utf16_to_utf8({reinterpret_cast<const char16_t*>(utf16.data()), utf16.size()}));
-    if (text.empty()) continue;
-    auto r = tb.bbox();
-    Word w{std::move(text),
-           Box{static_cast<float>(r.x()), static_cast<float>(r.y()), static_cast<float>(r.right()),
-               static_cast<float>(r.bottom())},
-           static_cast<float>(tb.get_font_size()), strip_subset_prefix(tb.get_font_name()),
-           tb.has_space_after()};
+  for (PdfWord& w : in.words) {
+    w.text = normalize_word(w.text);
+    if (w.text.empty()) continue;
     if (!words.empty() && !same_line(line_box, words.back().box, w.box)) {
       page.lines.push_back(make_line(index, words));
       words.clear();
@@ -149,27 +111,18 @@ std::string too_large(const std::string& name, std::uintmax_t bytes) {
 }
 
 Layout read_document(std::string bytes, const std::string& name) {
-  silence_poppler();
   if (bytes.empty()) throw PdfError(name + ": empty file");
   if (bytes.size() > kMaxPdfBytes) throw PdfError(too_large(name, bytes.size()));
   hide_output_intents(bytes);
-  std::unique_ptr<poppler::document> doc(
-      poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
-  if (!doc) {
-    if (bytes.compare(0, 5, "%PDF-") != 0) throw PdfError(name + ": not a PDF file");
-    throw PdfError(name + ": unreadable or corrupt PDF");
-  }
-  if (doc->is_locked()) throw PdfError(name + ": encrypted PDF (password required)");
-  if (doc->pages() <= 0) throw PdfError(name + ": PDF has no pages");
-  if (doc->pages() > kMaxPages)
-    throw PdfError(name + ": " + std::to_string(doc->pages()) + " pages, more than a letter could have (limit " +
+  PdfWords pdf(bytes, name);
+  if (pdf.pages() <= 0) throw PdfError(name + ": PDF has no pages");
+  if (pdf.pages() > kMaxPages)
+    throw PdfError(name + ": " + std::to_string(pdf.pages()) + " pages, more than a letter could have (limit " +
                    std::to_string(kMaxPages) + ")");
   Layout layout;
   size_t line_count = 0;
-  for (int i = 0; i < doc->pages(); ++i) {
-    std::unique_ptr<poppler::page> pg(doc->create_page(i));
-    if (!pg) throw PdfError(name + ": unreadable page " + std::to_string(i + 1));
-    layout.pages.push_back(read_page(*pg, i));
+  for (int i = 0; i < pdf.pages(); ++i) {
+    layout.pages.push_back(read_page(pdf, i));
     line_count += layout.pages.back().lines.size();
   }
   if (line_count == 0) throw PdfError(name + ": PDF contains no text (scanned image?)");
@@ -188,11 +141,19 @@ Layout read_layout(const std::filesystem::path& pdf) {
   std::error_code ec;
   if (!std::filesystem::exists(pdf, ec)) throw PdfError(pdf.string() + ": no such file");
   if (std::filesystem::is_directory(pdf, ec)) throw PdfError(pdf.string() + ": is a directory");
-  if (auto size = std::filesystem::file_size(pdf, ec); !ec && size > kMaxPdfBytes)
-    throw PdfError(too_large(pdf.string(), size));
+  std::string bytes;
+  if (auto size = std::filesystem::file_size(pdf, ec); !ec) {
+    if (size > kMaxPdfBytes) throw PdfError(too_large(pdf.string(), size));
+    bytes.reserve(size);
+  }
   std::ifstream in(pdf, std::ios::binary);
   if (!in) throw PdfError(pdf.string() + ": cannot open file");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // In blocks: a character at a time (istreambuf_iterator) cost 15 instructions a byte.
+  char block[1 << 16];
+  while (in && bytes.size() <= kMaxPdfBytes) {
+    in.read(block, sizeof block);
+    bytes.append(block, static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) throw PdfError(pdf.string() + ": read error");
   return read_document(std::move(bytes), pdf.string());
 }

@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_packages=(
   build-essential cmake ninja-build pkg-config
-  libcurl4-openssl-dev libssl-dev libgumbo-dev libpoppler-cpp-dev libre2-dev
+  libcurl4-openssl-dev libmd-dev libgumbo-dev libpoppler-glib-dev libpoppler-cpp-dev libre2-dev
   libsqlite3-dev libxlsxwriter-dev libtomlplusplus-dev nlohmann-json3-dev
   libcli11-dev
 )
