@@ -99,7 +99,7 @@ struct Dataset::Impl {
     scratch.exec(
         "CREATE TABLE entries (publication_id INTEGER, urn INTEGER, authority_key TEXT, sort_date TEXT, file_id TEXT);"
         "CREATE TABLE issues (authority_key TEXT, urn INTEGER, letter_date TEXT, url TEXT, problem TEXT, "
-        "                     authority TEXT, title TEXT, details TEXT)");
+        "                     authority TEXT, title TEXT, details BLOB)");
   }
   ~Impl() {
     try {
