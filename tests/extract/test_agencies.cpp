@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
 
 #include "common/error.hpp"
 #include "common/files.hpp"
@@ -305,4 +307,29 @@ TEST_CASE("when RE2 cannot build a pattern set, each pattern is tried in turn wi
   CHECK(r.agencies_in("alpha beta") == Names{});
   CHECK(r.agencies_in("alpha beta gamma beta") == Names{"one", "two"});
   CHECK(r.agency_of_subheading("Two") == "two");
+}
+
+TEST_CASE("threads share freshly loaded rules: each pattern and set is compiled once, the answers do not change") {
+  const RuleSet rules = RuleSet::load(jtai::test::rules_dir());  // nothing compiled yet
+  const std::vector<std::string> texts = {
+      "School nurses, police officers and the ICB.", "Children's mental health services and schools.",
+      "The YOT and the LSCP with housing and Cafcass.", "Adult social care and the joint forces.",
+      "Voluntary sector partners and GPs; the council."};
+  std::vector<Names> expected;
+  for (const auto& t : texts) expected.push_back(reference_agencies_in(repo_rules(), t));
+  std::vector<std::vector<Names>> seen(4);
+  std::vector<std::optional<std::string>> subheadings(4);
+  {
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < seen.size(); ++i)
+      threads.emplace_back([&, i] {
+        subheadings[i] = rules.agencies().agency_of_subheading("Health partners");
+        for (const auto& t : texts) seen[i].push_back(rules.agencies().agencies_in(t));
+      });
+    for (auto& th : threads) th.join();
+  }
+  for (size_t i = 0; i < seen.size(); ++i) {
+    CHECK(seen[i] == expected);
+    CHECK(subheadings[i] == "health");
+  }
 }
