@@ -284,3 +284,25 @@ TEST_CASE("overlapping patterns and exclusions: a match inside an exclusion does
   CHECK(r.agency_of_subheading("second") == "two");
   CHECK(r.agency_of_subheading("the second") == std::nullopt);
 }
+
+TEST_CASE("when RE2 cannot build a pattern set, each pattern is tried in turn with the same answers") {
+  TempDir tmp;
+  copy_rules(tmp.path());
+  // Each of these compiles on its own, but together they pass RE2's memory budget for one set.
+  std::string big;
+  for (int i = 0; i < 10; ++i) big += "\"x" + std::to_string(i) + "\\\\pL{99}\\\\pL{99}\\\\pL{99}\", ";
+  write_text(tmp.path() / "agencies.toml",
+             "[[agency]]\nname = \"one\"\nsubheadings = [\"one\"]\npatterns = [" + big +
+                 "\"alpha beta\", \"beta\"]\nnot = [\"alpha beta( gamma)?\"]\n\n"
+                 "[[agency]]\nname = \"two\"\nsubheadings = [\"two\"]\npatterns = [\"gamma\"]\n");
+  const RuleSet rules = RuleSet::load(tmp.path());
+  const AgencyRules& r = rules.agencies();
+  CHECK_FALSE(r.uses_pattern_sets());
+  for (std::string t : {"alpha beta", "alpha beta gamma beta", "beta", "gamma", ""}) {
+    CAPTURE(t);
+    CHECK(r.agencies_in(t) == reference_agencies_in(r, t));
+  }
+  CHECK(r.agencies_in("alpha beta") == Names{});
+  CHECK(r.agencies_in("alpha beta gamma beta") == Names{"one", "two"});
+  CHECK(r.agency_of_subheading("Two") == "two");
+}
