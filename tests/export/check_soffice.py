@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Converts jtai_summary.xlsx to CSV with LibreOffice headless (every sheet)
 and checks what LibreOffice read: sheets, headers, rows, dates shown with
-their date format, link text and that formula-like texts stayed text.
+their date format, link text and that formula-like texts stayed text; then to
+HTML, where the =HYPERLINK link cells must come out as real links.
 Usage: check_soffice.py FILE.xlsx WORK_DIR"""
 import csv
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,8 +86,20 @@ def main(xlsx, work):
     glossary = rows("glossary")
     check(glossary[0] == ["sheet / file", "column", "definition"], f"glossary header {glossary[0]}")
     check({"agencies", "focus", "priority actions status"} <= {r[1] for r in glossary}, "glossary columns")
-    print(f"soffice: ok (LibreOffice read {len(files)} sheets; headers, dates as yyyy-mm-dd, links, focus, "
-          f"status, counts, trends, glossary, formula-like text kept)")
+    # The link cells are formulas: LibreOffice evaluates them into clickable links.
+    html_out = os.path.join(work, "html")
+    proc = subprocess.run([soffice, "-env:UserInstallation=" + profile, "--headless", "--norestore",
+                           "--convert-to", "html", "--outdir", html_out, xlsx],
+                          capture_output=True, text=True, timeout=100, env=dict(os.environ, HOME=work))
+    check(proc.returncode == 0, f"soffice (html) exit {proc.returncode}: {proc.stderr.strip()}")
+    pages = glob.glob(os.path.join(html_out, "*.html"))
+    check(len(pages) == 1, f"LibreOffice wrote {pages}")
+    with open(pages[0], encoding="utf-8", errors="replace") as f:
+        hrefs = set(re.findall(r'<a href="([^"]*)"', f.read()))
+    want = {w["url"] for w in E.INSPECTIONS} | set(E.ISSUE_URLS) | {E.SITE}
+    check(want <= hrefs, f"links LibreOffice does not show as links: {sorted(want - hrefs)}")
+    print(f"soffice: ok (LibreOffice read {len(files)} sheets; headers, dates as yyyy-mm-dd, links (text and "
+          f"clickable), focus, status, counts, trends, glossary, formula-like text kept)")
 
 
 if __name__ == "__main__":

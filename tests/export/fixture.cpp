@@ -171,4 +171,21 @@ std::string add_new_letter(const std::filesystem::path& data_dir) {
   return "2003";
 }
 
+std::vector<std::string> add_new_letters(const std::filesystem::path& data_dir, int n) {
+  store::Store s(data_dir);
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) {
+    const std::string file_id = std::to_string(5000 + i);
+    int64_t id = add_publication(s, 80419, file_id, "jtai", "Joint targeted area inspection of the Isle of Wight", "2025-12-01");
+    add_file(s, id, "sha-wight-" + file_id);
+    Report r = jtai_report();
+    r.letter_date = "2025-11-" + std::string(i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1);
+    r.theme = "neglect";
+    r.strengths = {"Letter " + file_id + ": health visitors know their families."};
+    s.save_extraction(id, "sha-wight-" + file_id, r);
+    ids.push_back(file_id);
+  }
+  return ids;
+}
+
 }  // namespace jtai::test

@@ -6,6 +6,7 @@
 // letter not yet downloaded, an over-long cell and a non-JTAI publication.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace jtai::test {
 
@@ -24,5 +25,7 @@ void build_fixture_store(const std::filesystem::path& data_dir);
 
 // Adds one more JTAI letter (for "new since last export"); returns its file id.
 std::string add_new_letter(const std::filesystem::path& data_dir);
+// Adds n more JTAI letters of the Isle of Wight (file ids 5000, 5001, ...); returns their file ids.
+std::vector<std::string> add_new_letters(const std::filesystem::path& data_dir, int n);
 
 }  // namespace jtai::test

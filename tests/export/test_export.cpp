@@ -357,6 +357,32 @@ TEST_CASE("export: new since the last export, and latest follows the newest") {
   CHECK(again.out.find("1 new since the export of 2026-01-05:") != std::string::npos);
 }
 
+TEST_CASE("export: many new letters: the command names the first 100, the files list them all") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  const std::vector<std::string> ids = add_new_letters(data, 120);
+  CommandResult r = export_cli(data, "2026-01-12");
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("120 new since the export of 2026-01-05:\n") != std::string::npos);
+  CHECK(r.out.find("\n  ... and 20 more (changes.csv and jtai.json list them all)\n") != std::string::npos);
+  size_t named = 0;
+  for (size_t at = r.out.find("\n  Isle of Wight, letter of "); at != std::string::npos;
+       at = r.out.find("\n  Isle of Wight, letter of ", at + 1))
+    ++named;
+  CHECK(named == 100);
+  const std::string text = read_file(data / "exports" / "latest" / "jtai.json");
+  auto j = nlohmann::ordered_json::parse(text);
+  CHECK(j.dump(2) + "\n" == text);
+  std::vector<std::string> keys = j["new_since_last_export"]["keys"].get<std::vector<std::string>>();
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == ids);
+  const std::string csv = read_file(data / "exports" / "latest" / "changes.csv");
+  size_t listed = 0;
+  for (size_t at = csv.find("\nnew letter,"); at != std::string::npos; at = csv.find("\nnew letter,", at + 1)) ++listed;
+  CHECK(listed == 120);
+}
+
 TEST_CASE("export: an earlier export without fingerprints.tsv is compared by its jtai.json letter keys") {
   TempDir tmp("jtai-export");
   fs::path data = exported_fixture(tmp);
