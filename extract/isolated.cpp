@@ -196,7 +196,9 @@ std::optional<IsolatedTask> read_request(int fd) {
 
 // Test-only faults, read from the environment (names starting JTAI_TEST_, set by the test suite only):
 // JTAI_TEST_CRASH_CHILD=S        a letter whose path contains S crashes its worker (SIGSEGV);
-// JTAI_TEST_CRASH_REUSED_WORKER=S  the same, but only in a worker that has parsed another letter before.
+// JTAI_TEST_CRASH_REUSED_WORKER=S  the same, but only in a worker that has parsed another letter before;
+// JTAI_TEST_DAMAGE_CHILD=S       the worker answers with damaged bytes: a header claiming a huge answer
+//                                when the path also contains "huge" (then it exits), else a garbage body.
 bool test_fault(const char* variable, const IsolatedTask& task) {
   const char* s = std::getenv(variable);
   return s && *s && task.pdf.string().find(s) != std::string::npos;
@@ -281,6 +283,19 @@ std::string parse_letter(const IsolatedTask& task, const RuleSet& rules, int let
     put_u64(message, static_cast<uint64_t>(std::max(0LL, statm_bytes(1) - rss_at_start)));
     message += body;
     std::string().swap(body);
+    if (test_fault("JTAI_TEST_DAMAGE_CHILD", *task)) {
+      message.resize(kResultHeader);
+      if (task->pdf.string().find("huge") != std::string::npos) {
+        std::memset(message.data(), 0x7f, 8);
+        message.append(100, '\xff');
+        write_all(fd, message.data(), message.size());
+        ::_exit(0);
+      }
+      message += kOk;
+      message.append(40, '\xff');
+      const uint64_t size = message.size() - 8;
+      std::memcpy(message.data(), &size, 8);
+    }
     if (!write_all(fd, message.data(), message.size())) ::_exit(0);
   }
 }
@@ -443,27 +458,63 @@ class WorkerPool {
     return &workers_.back();
   }
 
-  // Ends a worker (closing its socket ends an idle one; SIGKILL any other) and
-  // reaps it, returning how it ended.
-  void end(size_t i, int& wait_status, rusage& usage, bool kill) {
+  // Ends a worker with a letter in flight or in trouble: SIGKILL, then reaps
+  // it, returning how it ended.
+  void kill(size_t i, int& wait_status, rusage& usage) {
     Worker& w = workers_[i];
     ::close(w.fd);
-    if (kill) ::kill(w.pid, SIGKILL);
+    ::kill(w.pid, SIGKILL);
     while (::wait4(w.pid, &wait_status, 0, &usage) < 0 && errno == EINTR) {
     }
     workers_.erase(workers_.begin() + static_cast<std::ptrdiff_t>(i));
   }
 
+  // Ends an idle worker: closing its socket makes it _exit(0) by itself. It is
+  // reaped later (reap_retired) so the parent never waits for its teardown.
+  void retire(size_t i) {
+    ::close(workers_[i].fd);
+    retired_.push_back(workers_[i].pid);
+    workers_.erase(workers_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+
+  // Reaps the retired workers that have exited; with `wait`, all of them,
+  // killing any still there after a few seconds.
+  void reap_retired(bool wait) {
+    const auto give_up = Clock::now() + std::chrono::seconds(5);
+    while (!retired_.empty()) {
+      for (size_t i = retired_.size(); i-- > 0;) {
+        int st = 0;
+        pid_t got = ::waitpid(retired_[i], &st, WNOHANG);
+        if (got == retired_[i] || (got < 0 && errno == ECHILD)) retired_.erase(retired_.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+      if (!wait || retired_.empty()) return;
+      if (Clock::now() > give_up) {
+        for (pid_t pid : retired_) {
+          ::kill(pid, SIGKILL);
+          int st = 0;
+          while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+          }
+        }
+        retired_.clear();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
   void kill_all() {
     int st = 0;
     rusage ru{};
-    while (!workers_.empty()) end(workers_.size() - 1, st, ru, true);
+    while (!workers_.empty()) kill(workers_.size() - 1, st, ru);
+    for (pid_t pid : retired_) ::kill(pid, SIGKILL);
+    reap_retired(true);
   }
 
  private:
   const RuleSet& rules_;
   const IsolationLimits& limits_;
   std::vector<Worker> workers_;
+  std::vector<pid_t> retired_;  // told to exit, not yet reaped
 };
 
 }  // namespace
@@ -547,9 +598,7 @@ size_t IsolatedExtractor::run(const std::vector<IsolatedTask>& tasks,
           // All slots taken: a retry may replace an idle worker, else it waits for a slot.
           auto idle = std::find_if(workers.begin(), workers.end(), [](const Worker& x) { return !x.task; });
           if (idle == workers.end()) return;
-          int st = 0;
-          rusage ru{};
-          pool.end(static_cast<size_t>(idle - workers.begin()), st, ru, true);
+          pool.retire(static_cast<size_t>(idle - workers.begin()));
         }
         std::string why;
         w = pool.spawn(why);
@@ -574,11 +623,8 @@ size_t IsolatedExtractor::run(const std::vector<IsolatedTask>& tasks,
     dispatch();
     // Retire the idle workers that are due, and all idle ones once nothing is left to start.
     for (size_t i = workers.size(); i-- > 0;)
-      if (!workers[i].task && (workers[i].retire || pending.empty())) {
-        int st = 0;
-        rusage ru{};
-        pool.end(i, st, ru, true);
-      }
+      if (!workers[i].task && (workers[i].retire || pending.empty())) pool.retire(i);
+    pool.reap_retired(false);
     if (workers.empty()) {
       if (pending.empty()) break;
       continue;
@@ -614,7 +660,7 @@ size_t IsolatedExtractor::run(const std::vector<IsolatedTask>& tasks,
           rusage ru{};
           IsolatedResult r = damaged(size > kMaxResult ? "too large" : "malformed");
           Worker gone = w;
-          pool.end(i, st, ru, true);
+          pool.kill(i, st, ru);
           verdict(gone, std::move(r));
           continue;
         }
@@ -639,7 +685,7 @@ size_t IsolatedExtractor::run(const std::vector<IsolatedTask>& tasks,
         int st = 0;
         rusage ru{};
         Worker gone = w;
-        pool.end(i, st, ru, true);
+        pool.kill(i, st, ru);
         // A worker ended by the same stop request (SIGTERM to the whole process group) is not a crash.
         if (stop && stop()) return finished;
         if (gone.task)
@@ -653,6 +699,7 @@ size_t IsolatedExtractor::run(const std::vector<IsolatedTask>& tasks,
       }
     }
   }
+  pool.reap_retired(true);
   return finished;
 }
 
