@@ -43,9 +43,12 @@ CommandRegistrar registrar(45, [](CLI::App& app, const GlobalOptions& global) ->
     if (r.compared_with.empty()) {
       std::cout << "No earlier export to compare with.\n";
     } else {
-      std::cout << r.new_since_last_export.size() << " new since the export of " << r.compared_with
-                << (r.new_since_last_export.empty() ? "." : ":") << "\n";
+      std::cout << r.new_letters << " new since the export of " << r.compared_with
+                << (r.new_letters == 0 ? "." : ":") << "\n";
       for (const auto& s : r.new_since_last_export) std::cout << "  " << s << "\n";
+      if (r.new_letters > static_cast<int>(r.new_since_last_export.size()))
+        std::cout << "  ... and " << r.new_letters - static_cast<int>(r.new_since_last_export.size())
+                  << " more (changes.csv and jtai.json list them all)\n";
       int changed = 0;
       for (const auto& [kind, n] : r.changes)
         if (kind != "new letter") changed += n;
@@ -53,8 +56,9 @@ CommandRegistrar registrar(45, [](CLI::App& app, const GlobalOptions& global) ->
         std::cout << changed << " finding item(s) changed, added or removed in earlier letters (changes.csv).\n";
     }
     if (r.plain_links)
-      std::cerr << "jtai: warning: " << r.plain_links << " link(s) written as plain text in the workbook: Excel "
-                << "allows 65,530 hyperlinks per sheet (every URL is still in its cell)\n";
+      std::cerr << "jtai: warning: " << r.plain_links << " link(s) written as plain text in the workbook: a link is a "
+                << "HYPERLINK formula, whose URL may hold at most 255 characters and must be http(s) (every URL is "
+                << "still in its cell)\n";
     for (const auto& sheet : r.continued_sheets)
       std::cout << "A table passed Excel's 1,048,576 rows per sheet and continues on \"" << sheet << "\".\n";
     if (r.known_issues)

@@ -112,21 +112,21 @@ if [ "$phase_letters" != 0 ] && command -v valgrind >/dev/null && command -v cal
   python="$(command -v python3)"
   tr '\0' '\n' < "$work/list" > "$work/lines"
   if [ "$phase_letters" != all ]; then head -n "$phase_letters" "$work/lines" > "$work/l2"; mv "$work/l2" "$work/lines"; fi
-  mkdir -p "$work/cg"
   i=0
   while IFS= read -r f; do
     i=$((i + 1))
+    mkdir -p "$work/cg/$i"
     printf '%s\0%s\0' "$f" "$work/cg/$i"
   done < "$work/lines" | xargs -0 -n2 -P"$jobs" sh -c \
-    'valgrind --tool=callgrind --callgrind-out-file="$2.out" "$0" extract "$1" >/dev/null 2>&1; true' "$jtai" 2>/dev/null \
+    'valgrind --tool=callgrind --dump-before=fork --callgrind-out-file="$2/cg.%p" "$0" extract "$1" >/dev/null 2>&1; true' "$jtai" 2>/dev/null \
     || true
   echo "instructions per PDF (millions; callgrind, $(wc -l < "$work/lines") PDFs):"
   "$python" "$here/callgrind_phases.py" --header | sed 's/^/  /' > "$work/phases"
   i=0
   while IFS= read -r f; do
     i=$((i + 1))
-    [ -s "$work/cg/$i.out" ] || continue
-    "$python" "$here/callgrind_phases.py" "$work/cg/$i.out" "$(basename "$(dirname "$f")")/$(basename "$f" .pdf | cut -c1-30)" | sed 's/^/  /'
+    ls "$work/cg/$i"/cg.* >/dev/null 2>&1 || continue
+    "$python" "$here/callgrind_phases.py" "$work/cg/$i" "$(basename "$(dirname "$f")")/$(basename "$f" .pdf | cut -c1-30)" | sed 's/^/  /'
   done < "$work/lines" >> "$work/phases"
   column -t -s $'\t' "$work/phases"
   awk -F'\t' 'NR > 1 { for (i = 2; i <= 7; i++) s[i] += $i; n++ }

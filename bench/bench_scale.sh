@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# How export, reextract (every letter, and the no-op --only-outdated check) and
+# How export (first, and again compared with the first), reextract (every
+# letter, and the no-op --only-outdated check) and
 # `jtai search` (when this build has it) grow with the store: the corpus store
 # (a crawl of the loopback test site serving ../shared's letters) is cloned to
 # 10x, 100x and 1000x its letters (bench/clone_store.py) and each command's wall
@@ -64,6 +65,8 @@ for scale in $scales; do
   letters="$("$jtai" status --data "$data" --json | sed -n 's/^ *"stored_letters": \([0-9]*\).*/\1/p')"
   echo "${scale}x: $letters letters, database $(du -m "$data/jtai.sqlite" | cut -f1) MB"
   run "export" "$jtai" export --data "$data" --date 2000-01-01
+  # The weekly case: the same store again, compared with the export above (changes.csv, fingerprints).
+  run "export (compared with the last one)" "$jtai" export --data "$data" --date 2000-01-02
   run "reextract --only-outdated (no-op)" "$jtai" reextract --data "$data" --only-outdated
   if [ "$scale" -le "$full_max" ]; then
     run "reextract (every letter, new rules)" "$jtai" --rules "$tmp/rules-b" reextract --data "$data"

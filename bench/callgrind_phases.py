@@ -16,9 +16,17 @@ shared machine are not).
              on fallback pages text_list's font scan and UTF-16 strings)
   own      : the rest of main(): our line grouping, clean-up, rules, JSON output
 
-Usage: callgrind_phases.py FILE.callgrind [LABEL]   prints one tab-separated row
+jtai parses each PDF in a forked child (extract/isolated.cpp). Run callgrind
+with `--dump-before=fork --callgrind-out-file=DIR/cg.%p`: the parent's counts
+up to each fork, its counts after it and each child's are then separate files
+(without the dump, a child would start with the parent's counts and the two
+profiles would overlap). The phases of one run are the sums over its files.
+
+Usage: callgrind_phases.py DIR [LABEL]   prints one tab-separated row for DIR/cg.*
        callgrind_phases.py --header
 """
+import glob
+import os
 import re
 import subprocess
 import sys
@@ -55,7 +63,7 @@ def annotate(path):
     return total, inclusive, callees, objects
 
 
-def phases(path):
+def phases_of_file(path):
     total, inclusive, callees, objects = annotate(path)
     def find(pattern):
         return sum(cost for name, cost in inclusive.items() if re.search(pattern, name))
@@ -76,6 +84,15 @@ def phases(path):
     wrapper = max(0, into_poppler - poppler)
     return {"startup": total - main, "rules": rules, "poppler": poppler, "wrapper": wrapper,
             "own": main - rules - poppler - wrapper, "total": total}
+
+
+def phases(path):
+    files = sorted(glob.glob(os.path.join(path, "cg.*"))) if os.path.isdir(path) else [path]
+    sums = dict.fromkeys(PHASES, 0)
+    for f in files:
+        for k, v in phases_of_file(f).items():
+            sums[k] += v
+    return sums
 
 
 def main():

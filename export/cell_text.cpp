@@ -65,6 +65,24 @@ FittedCell fit_excel_cell(std::string_view text) {
   return {std::move(out), true};
 }
 
+std::string hyperlink_formula(std::string_view url) {
+  if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) return {};
+  size_t characters = 0;
+  for (unsigned char c : url) {
+    if (c < 0x20 || c == 0x7f) return {};
+    if ((c & 0xC0) != 0x80) ++characters;
+    if (c >= 0xF0) ++characters;  // outside the BMP: two UTF-16 units
+  }
+  if (characters > kExcelFormulaStringLimit) return {};
+  std::string literal = "\"";
+  for (char c : url) {
+    if (c == '"') literal += '"';
+    literal += c;
+  }
+  literal += '"';
+  return "=HYPERLINK(" + literal + "," + literal + ")";
+}
+
 std::string csv_field(std::string_view text) {
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
   std::string out = "\"";

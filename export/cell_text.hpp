@@ -31,6 +31,17 @@ struct FittedCell {
 // kTruncationMarker, so the result fits.
 FittedCell fit_excel_cell(std::string_view text);
 
+// Excel's limit on a string literal inside a formula (characters).
+inline constexpr size_t kExcelFormulaStringLimit = 255;
+
+// A link cell's formula, =HYPERLINK("url","url"): the URL is both the target
+// and the text shown, double quotes doubled. A formula keeps no per-link state
+// in the writer (a real hyperlink costs libxlsxwriter about 2 KB until the
+// workbook closes, and Excel caps them at 65,530 per sheet). Empty when the URL
+// is not an http(s) URL, holds a control character, or is longer than a
+// formula's string literal may be: such URLs are written as plain text.
+std::string hyperlink_formula(std::string_view url);
+
 // RFC 4180: a field is quoted when it holds a comma, a quote, CR or LF;
 // quotes are doubled.
 std::string csv_field(std::string_view text);

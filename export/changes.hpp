@@ -3,14 +3,17 @@
 // or removed in letters the previous export had. Each export writes
 // fingerprints.tsv (one line per letter and per item: key, section, number and
 // a 64-bit hash of the text); the next export compares with it. The previous
-// fingerprints are held as 24-byte records, so memory stays small at any size.
+// fingerprints go to a scratch database (export/scratch.hpp) indexed by letter,
+// and each letter looks up its own: memory stays flat at any size.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "export/dataset.hpp"
+#include "store/db.hpp"
 
 namespace jtai::exporter {
 
@@ -26,26 +29,23 @@ struct Change {
 class ChangeTracker {
  public:
   // Loads the previous export's fingerprints (or, for an export made before
-  // they existed, the letter keys of its jtai.json). Throws jtai::Error when
-  // neither can be read.
+  // they existed, the letter keys of its jtai.json, read as a stream). Throws
+  // jtai::Error when neither can be read.
   static ChangeTracker load(const std::filesystem::path& previous_dir);
   ChangeTracker() = default;  // nothing to compare with: no changes reported
+  ~ChangeTracker();
+  ChangeTracker(ChangeTracker&&) noexcept;
+  ChangeTracker& operator=(ChangeTracker&&) noexcept;
 
   bool has_previous() const { return has_previous_; }
   bool items_known() const { return items_known_; }  // false for an old export without fingerprints
 
   // The changes of one inspection against the previous export, in item order.
-  std::vector<Change> compare(const Inspection& in) const;
+  std::vector<Change> compare(const Inspection& in);
 
  private:
-  struct Item {
-    uint64_t key = 0;
-    uint32_t section = 0;  // index in kSections, 4 for the letter itself
-    uint32_t number = 0;
-    uint64_t text = 0;
-    bool operator<(const Item& o) const;
-  };
-  std::vector<Item> items_;
+  std::unique_ptr<store::Db> db_;            // table fp(key, section, number, text), indexed by key
+  std::unique_ptr<store::Statement> items_;  // one letter's items
   bool has_previous_ = false;
   bool items_known_ = false;
 };

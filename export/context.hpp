@@ -1,6 +1,7 @@
 #pragma once
 // Everything one export run shows besides the inspections themselves, and the
 // totals the single pass over them gathers for the sheets written last.
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,8 +29,12 @@ struct Totals {
   std::map<std::string, std::map<std::string, int>> region_by_section;  // region -> section -> findings
   std::map<std::string, int> region_inspections;                        // region -> inspections
   std::map<std::string, int> changes;                                   // change kind -> count
-  std::vector<std::string> new_letters;                                 // describe() of each new letter
+  int new_letters = 0;                                                  // letters new since the last export
+  std::vector<std::string> new_letters_listed;                          // describe() of the first kListedNewLetters
 };
+
+// New letters named one by one on the command line (all are in changes.csv and jtai.json).
+inline constexpr size_t kListedNewLetters = 100;
 
 struct ExportContext {
   const DatasetInfo& info;
@@ -37,6 +42,9 @@ struct ExportContext {
   std::optional<std::string> previous_export;  // the earlier dated export compared with
   bool previous_items_known = false;           // it had fingerprints: item changes are listed
   Totals totals;
+  // Visits the known issues in order (Dataset::for_each_issue; complete once the inspections have passed).
+  std::function<void(const std::function<void(const ExtractionIssue&)>&)> for_each_issue =
+      [](const std::function<void(const ExtractionIssue&)>&) {};
 };
 
 // An inspection's identity across exports: the Ofsted file id.

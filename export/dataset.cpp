@@ -3,11 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <set>
-#include <tuple>
 
 #include "common/error.hpp"
 #include "export/report_view.hpp"
+#include "export/scratch.hpp"
 #include "store/db.hpp"
 
 namespace jtai::exporter {
@@ -55,14 +54,24 @@ std::string lower(std::string s) {
   return s;
 }
 
-// One letter to show, as much as ordering needs (a few dozen bytes).
-struct Entry {
-  int64_t publication_id = 0;
-  int urn = 0;
-  std::string authority_key;  // lower-case display name
-  std::string sort_date;
-  std::string file_id;
-};
+// Strings as "<length>:<bytes>" one after another: exact for any bytes.
+std::string pack(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += std::to_string(s.size()) + ":" + s;
+  return out;
+}
+
+std::vector<std::string> unpack(const std::string& packed) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < packed.size()) {
+    const size_t colon = packed.find(':', at);
+    const size_t n = std::stoul(packed.substr(at, colon - at));
+    out.push_back(packed.substr(colon + 1, n));
+    at = colon + 1 + n;
+  }
+  return out;
+}
 
 void fill_authority(Inspection& in, const AuthorityTable& authorities) {
   if (const Authority* a = authorities.find(in.urn)) {
@@ -83,13 +92,29 @@ void fill_authority(Inspection& in, const AuthorityTable& authorities) {
 struct Dataset::Impl {
   const AuthorityTable& authorities;
   store::Db db;
-  std::vector<Entry> entries;
-  Impl(const fs::path& path, const AuthorityTable& a) : authorities(a), db(path, /*read_only=*/true) {}
+  // entries: one row per letter to show, as much as ordering needs;
+  // issues: the known issues, details packed (see pack).
+  store::Db scratch = open_scratch_db();
+  Impl(const fs::path& path, const AuthorityTable& a) : authorities(a), db(path, /*read_only=*/true) {
+    scratch.exec(
+        "CREATE TABLE entries (publication_id INTEGER, urn INTEGER, authority_key TEXT, sort_date TEXT, file_id TEXT);"
+        "CREATE TABLE issues (authority_key TEXT, urn INTEGER, letter_date TEXT, url TEXT, problem TEXT, "
+        "                     authority TEXT, title TEXT, details BLOB)");
+  }
   ~Impl() {
     try {
       db.exec("COMMIT");
     } catch (...) {
     }
+  }
+
+  void add_issue(const ExtractionIssue& issue, DatasetInfo& info) {
+    auto& st = scratch.cached("INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    st.bind(1, lower(issue.authority)).bind(2, issue.urn).bind(3, issue.letter_date).bind(4, issue.url);
+    st.bind(5, issue.problem).bind(6, issue.authority).bind(7, issue.title);
+    st.bind_blob(8, pack(issue.details));
+    st.run();
+    ++info.issue_count;
   }
 };
 
@@ -113,7 +138,7 @@ Dataset::Dataset(const fs::path& data_dir, const AuthorityTable& authorities) {
       "LEFT JOIN quarantine q ON q.publication_id = p.id "
       "LEFT JOIN extractions e ON e.publication_id = p.id AND e.is_current = 1 "
       "WHERE p.kind = 'jtai' ORDER BY p.id");
-  std::set<int> urns;
+  auto add_entry = impl_->scratch.prepare("INSERT INTO entries VALUES (?, ?, ?, ?, ?)");
   while (st.step()) {
     ++info_.jtai_publications;
     Inspection in;  // only the authority fields are used here
@@ -139,21 +164,19 @@ Dataset::Dataset(const fs::path& data_dir, const AuthorityTable& authorities) {
       issue.details.push_back(st.column_text(9));
     }
     if (!issue.problem.empty()) {
-      info_.issues.push_back(std::move(issue));
+      impl_->add_issue(issue, info_);
       continue;
     }
     std::string sort_date;
     for (int c : {10, 11, 12, 6})
       if (sort_date.empty()) sort_date = st.column_text(c);
-    impl_->entries.push_back({st.column_int(0), in.urn, lower(in.authority), std::move(sort_date), st.column_text(3)});
-    urns.insert(in.urn);
+    add_entry.reset();
+    add_entry.bind(1, st.column_int(0)).bind(2, in.urn).bind(3, lower(in.authority)).bind(4, sort_date);
+    add_entry.bind(5, st.column_text(3)).run();
+    ++info_.inspections;
   }
-  std::sort(impl_->entries.begin(), impl_->entries.end(), [](const Entry& a, const Entry& b) {
-    return std::tie(a.authority_key, a.urn, a.sort_date, a.file_id) <
-           std::tie(b.authority_key, b.urn, b.sort_date, b.file_id);
-  });
-  info_.inspections = static_cast<int>(impl_->entries.size());
-  info_.authorities = static_cast<int>(urns.size());
+  auto distinct = impl_->scratch.prepare("SELECT count(DISTINCT urn) FROM entries");
+  info_.authorities = distinct.step() ? static_cast<int>(distinct.column_int(0)) : 0;
 
   auto versions = db.prepare(
       "SELECT DISTINCT e.rules_version FROM extractions e JOIN publications p ON p.id = e.publication_id "
@@ -171,11 +194,13 @@ void Dataset::for_each(const std::function<void(const Inspection&)>& visit) {
       "JOIN files f ON f.publication_id = p.id "
       "JOIN extractions e ON e.publication_id = p.id AND e.is_current = 1 "
       "WHERE p.id = ?");
-  int shown = 0;
-  std::set<int> urns;
-  for (const Entry& entry : impl_->entries) {
+  // Byte-wise (BINARY) order, as std::string compares; rowid keeps ties stable.
+  auto order = impl_->scratch.prepare(
+      "SELECT publication_id FROM entries ORDER BY authority_key, urn, sort_date, file_id, rowid");
+  int shown = 0, authorities = 0, last_urn = 0;
+  while (order.step()) {
     st.reset();
-    st.bind(1, entry.publication_id);
+    st.bind(1, order.column_int(0));
     if (!st.step()) continue;  // cannot happen inside the read transaction
     Inspection in;
     in.urn = static_cast<int>(st.column_int(0));
@@ -193,27 +218,40 @@ void Dataset::for_each(const std::function<void(const Inspection&)>& visit) {
     try {
       in.report = extract::report_from_json(nlohmann::json::parse(st.column_text(11)));
     } catch (const std::exception& e) {
-      info_.issues.push_back({in.urn, in.authority, in.url, in.title, std::nullopt, "error",
-                              {std::string("the stored record cannot be read: ") + e.what()}});
+      impl_->add_issue({in.urn, in.authority, in.url, in.title, std::nullopt, "error",
+                        {std::string("the stored record cannot be read: ") + e.what()}},
+                       info_);
       continue;
     }
     if (!in.report.warnings.empty())
-      info_.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "warnings", warning_lines(in.report)});
+      impl_->add_issue({in.urn, in.authority, in.url, in.title, in.report.letter_date, "warnings", warning_lines(in.report)}, info_);
     if (!in.report.overrides.empty())
-      info_.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "overrides", override_lines(in.report)});
+      impl_->add_issue({in.urn, in.authority, in.url, in.title, in.report.letter_date, "overrides", override_lines(in.report)}, info_);
     if (!in.in_authority_table)
-      info_.issues.push_back({in.urn, in.authority, in.url, in.title, in.report.letter_date, "unknown_authority",
-                              {"URN " + std::to_string(in.urn) + " is not in rules/authority_table.toml: no codes"}});
+      impl_->add_issue({in.urn, in.authority, in.url, in.title, in.report.letter_date, "unknown_authority",
+                        {"URN " + std::to_string(in.urn) + " is not in rules/authority_table.toml: no codes"}},
+                       info_);
     ++shown;
-    urns.insert(in.urn);
+    // The order keeps each URN's letters together: counting changes counts authorities.
+    if (shown == 1 || in.urn != last_urn) ++authorities;
+    last_urn = in.urn;
     visit(in);
   }
   info_.inspections = shown;
-  info_.authorities = static_cast<int>(urns.size());
-  std::stable_sort(info_.issues.begin(), info_.issues.end(), [](const ExtractionIssue& a, const ExtractionIssue& b) {
-    return std::make_tuple(lower(a.authority), a.urn, a.letter_date.value_or(""), a.url, a.problem) <
-           std::make_tuple(lower(b.authority), b.urn, b.letter_date.value_or(""), b.url, b.problem);
-  });
+  info_.authorities = authorities;
+}
+
+void Dataset::for_each_issue(const std::function<void(const ExtractionIssue&)>& visit) {
+  // The order of the former in-memory stable sort: rowid is the order they were found in.
+  auto st = impl_->scratch.prepare(
+      "SELECT urn, authority, url, title, letter_date, problem, details FROM issues "
+      "ORDER BY authority_key, urn, coalesce(letter_date, ''), url, problem, rowid");
+  while (st.step()) {
+    ExtractionIssue issue{static_cast<int>(st.column_int(0)), st.column_text(1), st.column_text(2), st.column_text(3),
+                          st.column_optional_text(4), st.column_text(5), {}};
+    issue.details = unpack(st.column_blob(6));
+    visit(issue);
+  }
 }
 
 }  // namespace jtai::exporter

@@ -4,9 +4,11 @@
 // letter) enriched from the authority table, the letters that need a human
 // look ("known extraction issues"), and where and when the data were gathered.
 //
-// Memory stays flat in the number of letters: opening the dataset reads only a
+// Memory stays flat in the number of letters: opening the dataset writes a
 // small index (one short entry per letter, to order them by authority and
-// date); for_each then reads, parses and hands over one inspection at a time.
+// date) and the known issues to a scratch database (export/scratch.hpp), not
+// to memory; for_each then reads, parses and hands over one inspection at a
+// time, and for_each_issue the issues one at a time.
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -67,7 +69,7 @@ struct RunInfo {
 
 // Everything about the data except the inspections themselves (small).
 struct DatasetInfo {
-  std::vector<ExtractionIssue> issues;  // complete once for_each has run; sorted
+  int issue_count = 0;                  // known issues (Dataset::for_each_issue); final once for_each has run
   std::optional<RunInfo> last_run;      // the newest finished run (else the newest run)
   std::vector<std::string> rules_versions;  // of the inspections shown, sorted
   int jtai_publications = 0;            // listed as JTAI on the site, including issues
@@ -92,8 +94,12 @@ class Dataset {
 
   // Calls visit for every inspection, by authority name, then URN, then date.
   // A stored record that cannot be parsed becomes a known issue instead; at
-  // the end the issues are sorted and info().inspections/authorities are exact.
+  // the end info().inspections/authorities/issue_count are exact.
   void for_each(const std::function<void(const Inspection&)>& visit);
+
+  // Calls visit for every known issue, by authority name, then URN, letter
+  // date, URL and problem (complete once for_each has run).
+  void for_each_issue(const std::function<void(const ExtractionIssue&)>& visit);
 
  private:
   struct Impl;

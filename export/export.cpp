@@ -149,18 +149,16 @@ std::vector<std::string> trend_agencies(const FindingItem& f) {
 
 struct PassResult {
   XlsxStats xlsx;
-  std::vector<std::string> new_keys;
 };
 
 // One pass over the inspections feeds every writer; nothing keeps the rows.
 PassResult write_export_files(const fs::path& dir, const fs::path& workdir, Dataset& data, ExportContext& ctx,
-                              const ChangeTracker& tracker, const ExportOptions& options) {
+                              ChangeTracker& tracker, const ExportOptions& options) {
   PassResult out;
   XlsxOptions xo;
   xo.tmpdir = workdir;
   xo.zip64 = data.info().inspections > 5000;  // the findings sheet may pass 4 GB inside the zip
   if (options.limits.xlsx_rows) xo.row_limit = options.limits.xlsx_rows;
-  if (options.limits.xlsx_links) xo.link_limit = options.limits.xlsx_links;
   XlsxWriter xlsx(dir / kXlsxName, ctx, xo);
   CsvWriter summary_csv(dir / kCsvNames[0], summary_spec());
   CsvWriter inspections_csv(dir / kCsvNames[1], inspections_spec());
@@ -204,8 +202,9 @@ PassResult write_export_files(const fs::path& dir, const fs::path& workdir, Data
     for (const auto& c : changes) {
       ++t.changes[c.change];
       if (c.change == "new letter") {
-        t.new_letters.push_back(describe(in));
-        out.new_keys.push_back(inspection_key(in));
+        if (t.new_letters_listed.size() < kListedNewLetters) t.new_letters_listed.push_back(describe(in));
+        ++t.new_letters;
+        json.add_new_key(inspection_key(in));
       }
       changes_csv.add({c.change, in.authority, std::to_string(in.urn), in.report.letter_date.value_or(""),
                        c.section[0] ? section_label(c.section) : "", c.number ? std::to_string(c.number) : "",
@@ -222,7 +221,7 @@ PassResult write_export_files(const fs::path& dir, const fs::path& workdir, Data
     for (const auto& [agency, n] : by_agency)
       if (agency != "(none named)") agencies.insert(agency);
   out.xlsx = xlsx.finish(ctx);
-  json.finish(ctx, out.new_keys);
+  json.finish(ctx);
   html.finish(ctx, {agencies.begin(), agencies.end()});
   summary_csv.close();
   inspections_csv.close();
@@ -250,6 +249,7 @@ ExportResult run_export(const ExportOptions& options) {
   remove_abandoned_staging(exports);
 
   ExportContext ctx{data.info(), date, std::nullopt, false, {}};
+  ctx.for_each_issue = [&data](const std::function<void(const ExtractionIssue&)>& visit) { data.for_each_issue(visit); };
   ExportResult result;
   ChangeTracker tracker;
   if (auto previous = find_previous_export(exports, date)) {
@@ -287,12 +287,13 @@ ExportResult run_export(const ExportOptions& options) {
   result.authorities = ctx.totals.authorities;
   result.inspections = ctx.totals.inspections;
   result.findings = ctx.totals.findings;
-  result.known_issues = static_cast<int>(data.info().issues.size());
+  result.known_issues = data.info().issue_count;
   result.truncated_cells = pass.xlsx.truncated_cells;
   result.plain_links = pass.xlsx.plain_links;
   result.continued_sheets = pass.xlsx.continued;
   result.changes = ctx.totals.changes;
-  result.new_since_last_export = ctx.totals.new_letters;
+  result.new_since_last_export = ctx.totals.new_letters_listed;
+  result.new_letters = ctx.totals.new_letters;
   return result;
 }
 

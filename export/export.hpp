@@ -18,10 +18,9 @@ class ExportWriteError : public Error {
   using Error::Error;
 };
 
-// Limits lowered only by tests, to exercise the xlsx continuation sheets and link cap.
+// Limits lowered only by tests, to exercise the xlsx continuation sheets.
 struct ExportLimits {
   uint32_t xlsx_rows = 0;  // 0: Excel's
-  int xlsx_links = 0;      // 0: Excel's
 };
 
 struct ExportOptions {
@@ -36,15 +35,16 @@ struct ExportResult {
   int authorities = 0;        // rows of the summary sheet
   int inspections = 0;
   int findings = 0;
-  std::vector<std::string> new_since_last_export;
+  std::vector<std::string> new_since_last_export;  // the first kListedNewLetters (100) new letters, described
   // Extensions (after the original fields, so aggregate initialisation still works):
   std::filesystem::path latest_dir;         // DIR/exports/latest
   std::string compared_with;                // the earlier dated export, "" when none
   int known_issues = 0;                     // letters listed under "known extraction issues"
   int truncated_cells = 0;                  // xlsx cells cut to Excel's 32,767-character limit
-  int plain_links = 0;                      // xlsx URLs left as text past Excel's 65,530 links per sheet
+  int plain_links = 0;                      // xlsx URLs left as text: too long for a HYPERLINK formula, or not http(s)
   std::vector<std::string> continued_sheets;  // "findings (2)", ...: past Excel's 1,048,576 rows
   std::map<std::string, int> changes;       // change kind (new letter, changed item, ...) -> count
+  int new_letters = 0;                      // all new letters (new_since_last_export lists the first 100)
 };
 
 

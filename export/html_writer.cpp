@@ -181,7 +181,7 @@ void HtmlWriter::finish(const ExportContext& ctx, const std::vector<std::string>
   h += "<li><a href=\"" + std::string(kChangesName) + "\">" + kChangesName + "</a></li>";
   h += "<li><a href=\"" + std::string(kJsonName) + "\">" + kJsonName + "</a></li></ul>\n";
 
-  const int new_letters = static_cast<int>(t.new_letters.size());
+  const int new_letters = t.new_letters;
   h += "<section id=\"new\">\n<h2>Changed since last export (" + std::to_string(new_letters) + " new letter" +
        (new_letters == 1 ? "" : "s") + ", " + std::to_string(m.changes - static_cast<size_t>(new_letters)) +
        " changed finding item" + (m.changes - new_letters == 1 ? "" : "s") + ")</h2>\n";
@@ -233,22 +233,23 @@ void HtmlWriter::finish(const ExportContext& ctx, const std::vector<std::string>
        "<th data-key=\"hits\"><button type=\"button\">Matching findings</button></th></tr></thead>\n<tbody></tbody></table></div>\n"
        "<p><button type=\"button\" id=\"more\" hidden>Show more authorities</button></p>\n</section>\n";
 
-  h += "<section id=\"issues\">\n<h2>Known extraction issues (" + std::to_string(info.issues.size()) + ")</h2>\n";
-  if (info.issues.empty()) {
+  const int issues = info.issue_count;
+  h += "<section id=\"issues\">\n<h2>Known extraction issues (" + std::to_string(issues) + ")</h2>\n";
+  if (issues == 0) {
     h += "<p>None: every JTAI letter was extracted without warnings.</p>\n";
   } else {
     h += "<p>Letters whose extraction failed, was quarantined or came with warnings or overrides: check these against the PDF.</p>\n<ul>";
     size_t n = 0;
-    for (const auto& is : info.issues) {
-      if (++n > kListedIssues) break;
+    ctx.for_each_issue([&](const ExtractionIssue& is) {
+      if (++n > kListedIssues) return;
       h += "<li>" + link(is.url, is.authority + (is.letter_date ? ", " + *is.letter_date : std::string())) + ": " +
            esc(is.problem);
       for (const auto& d : is.details) h += "; " + esc(d);
       h += "</li>";
-    }
+    });
     h += "</ul>\n";
-    if (info.issues.size() > kListedIssues)
-      h += "<p>… and " + std::to_string(info.issues.size() - kListedIssues) + " more in the workbook's about sheet.</p>\n";
+    if (static_cast<size_t>(issues) > kListedIssues)
+      h += "<p>… and " + std::to_string(issues - static_cast<int>(kListedIssues)) + " more in the workbook's about sheet.</p>\n";
   }
   h += "</section>\n<p class=\"meta\">Made by jtai from Ofsted's published JTAI letters. The PDFs are the authority; "
        "this page is an extraction.</p>\n</main>\n<script>window.JTAI={};</script>\n<script src=\"" +

@@ -1,5 +1,9 @@
 #include "export/json_writer.hpp"
 
+#include <cerrno>
+#include <cstring>
+
+#include "common/error.hpp"
 #include "export/report_view.hpp"
 #include "export/tables.hpp"
 
@@ -83,28 +87,64 @@ void JsonWriter::add(const Inspection& in) {
   first_ = false;
 }
 
-void JsonWriter::finish(const ExportContext& ctx, const std::vector<std::string>& new_keys) {
+void JsonWriter::add_new_key(const std::string& key) {
+  if (!new_keys_) {
+    new_keys_.reset(std::tmpfile());
+    if (!new_keys_) throw Error(std::string("cannot create a temporary file: ") + std::strerror(errno));
+  }
+  // At the depth of new_since_last_export.keys in dump(2)'s layout.
+  const std::string item = std::string(first_new_key_ ? "\n      " : ",\n      ") + ojson(key).dump();
+  if (std::fwrite(item.data(), 1, item.size(), new_keys_.get()) != item.size())
+    throw Error(std::string("cannot write a temporary file: ") + std::strerror(errno));
+  first_new_key_ = false;
+}
+
+void JsonWriter::finish(const ExportContext& ctx) {
   const DatasetInfo& info = ctx.info;
   out_.write(first_ ? "],\n" : "\n  ],\n");
-  ojson issues = ojson::array();
-  for (const auto& is : info.issues)
-    issues.push_back({{"urn", is.urn},
-                      {"authority", is.authority},
-                      {"url", is.url},
-                      {"title", is.title},
-                      {"letter_date", opt(is.letter_date)},
-                      {"problem", is.problem},
-                      {"details", is.details}});
+  // The issues one at a time, laid out as dump(2) would lay out the whole array.
+  out_.write("  \"known_extraction_issues\": ");
+  bool first_issue = true;
+  ctx.for_each_issue([&](const ExtractionIssue& is) {
+    ojson issue = {{"urn", is.urn},
+                   {"authority", is.authority},
+                   {"url", is.url},
+                   {"title", is.title},
+                   {"letter_date", opt(is.letter_date)},
+                   {"problem", is.problem},
+                   {"details", is.details}};
+    out_.write(std::string(first_issue ? "[\n    " : ",\n    ") + nested(issue, 2));
+    first_issue = false;
+  });
+  out_.write(first_issue ? "[],\n" : "\n  ],\n");
   ojson counts = {{"jtai_letters_listed", info.jtai_publications},
                   {"inspections", ctx.totals.inspections},
                   {"authorities", ctx.totals.authorities},
                   {"findings", ctx.totals.findings},
-                  {"known_extraction_issues", info.issues.size()}};
+                  {"known_extraction_issues", info.issue_count}};
   ojson changes = ojson::object();
   for (const auto& [kind, n] : ctx.totals.changes) changes[kind] = n;
-  ojson fresh = {{"compared_with", opt(ctx.previous_export)}, {"keys", new_keys}, {"changes", changes}};
-  out_.write(member("known_extraction_issues", issues) + ",\n" + member("counts", counts) + ",\n" +
-             member("new_since_last_export", fresh) + "\n}\n");
+  // The keys come from the temporary file, in place of a placeholder, as dump(2) would lay them out.
+  const std::string placeholder = "\x01";
+  ojson fresh = {{"compared_with", opt(ctx.previous_export)}, {"keys", placeholder}, {"changes", changes}};
+  const std::string text = member("counts", counts) + ",\n" + member("new_since_last_export", fresh) + "\n}\n";
+  const std::string dumped = ojson(placeholder).dump();
+  const size_t at = text.find(dumped);
+  out_.write(std::string_view(text).substr(0, at));
+  if (!new_keys_) {
+    out_.write("[]");
+  } else {
+    out_.write("[");
+    std::FILE* f = new_keys_.get();
+    if (std::fflush(f) != 0 || std::fseek(f, 0, SEEK_SET) != 0)
+      throw Error(std::string("cannot read a temporary file: ") + std::strerror(errno));
+    char buf[1 << 16];
+    size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out_.write(std::string_view(buf, n));
+    if (std::ferror(f)) throw Error("cannot read a temporary file");
+    out_.write("\n    ]");
+  }
+  out_.write(std::string_view(text).substr(at + dumped.size()));
   out_.close();
 }
 

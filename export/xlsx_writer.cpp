@@ -106,7 +106,7 @@ struct Formats {
 // Writes cells: text never becomes a formula, long text is cut to Excel's limit.
 class Cells {
  public:
-  Cells(const Formats& f, XlsxStats& stats, int link_limit) : f_(f), stats_(stats), link_limit_(link_limit) {}
+  Cells(const Formats& f, XlsxStats& stats) : f_(f), stats_(stats) {}
 
   void text(lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const std::string& value, lxw_format* format) {
     FittedCell fitted = fit_excel_cell(strip_control_characters(value));
@@ -117,8 +117,18 @@ class Cells {
 
   void number(lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, double v) { worksheet_write_number(ws, r, c, v, f_.number); }
 
-  // A typed cell; links count against the sheet's limit (*links).
-  void cell(lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const Column& col, const std::string& value, int* links) {
+  // A link cell (see hyperlink_formula); false when the URL cannot be one.
+  bool link(lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const std::string& url) {
+    const std::string formula = hyperlink_formula(url);
+    if (formula.empty()) return false;
+    lxw_error err = worksheet_write_formula_str(ws, r, c, formula.c_str(), f_.url, url.c_str());
+    if (err != LXW_NO_ERROR) throw Error(std::string("cannot write a spreadsheet cell: ") + lxw_strerror(err));
+    return true;
+  }
+
+  // A typed cell. A URL becomes a =HYPERLINK formula with the URL as its cached
+  // text; one a formula cannot hold stays plain text (counted, reported once).
+  void cell(lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const Column& col, const std::string& value) {
     if (value.empty()) return;
     switch (col.type) {
       case CellType::date:
@@ -134,16 +144,8 @@ class Cells {
         }
         break;
       case CellType::url:
-        // Excel refuses links over 2,079 characters and more than 65,530 on a sheet:
-        // those URLs stay plain text (counted, reported once).
-        if (value.size() <= 2079 && (!links || *links < link_limit_)) {
-          if (worksheet_write_url_opt(ws, r, c, value.c_str(), f_.url, value.c_str(), nullptr) == LXW_NO_ERROR) {
-            if (links) ++*links;
-            return;
-          }
-        } else if (links && *links >= link_limit_) {
-          ++stats_.plain_links;
-        }
+        if (link(ws, r, c, value)) return;
+        ++stats_.plain_links;
         break;
       case CellType::text:
         break;
@@ -154,7 +156,6 @@ class Cells {
  private:
   const Formats& f_;
   XlsxStats& stats_;
-  int link_limit_;
 };
 
 // One table written row by row, continued on "name (2)", ... at the row limit.
@@ -178,7 +179,7 @@ class StreamSheet {
       if (spec_.columns[c].wrap) lines = std::max(lines, wrapped_lines(row[c], spec_.columns[c].width));
     if (lines > 1) worksheet_set_row(ws_, row_, std::min(max_height_, lines * kLineHeight), nullptr);
     for (size_t c = 0; c < row.size(); ++c)
-      cells_.cell(ws_, row_, static_cast<lxw_col_t>(c), spec_.columns[c], row[c], &links_);
+      cells_.cell(ws_, row_, static_cast<lxw_col_t>(c), spec_.columns[c], row[c]);
     ++row_;
   }
 
@@ -190,8 +191,6 @@ class StreamSheet {
     if (!ws_) throw Error("cannot add the sheet " + name);
     sheets_.push_back(ws_);
     row_ = 0;
-    // links_ carries over: a table's continuation sheets share its 65,530 links, so the links
-    // libxlsxwriter keeps in memory (about 2 KB each while the workbook closes) stay bounded.
     worksheet_set_row(ws_, 0, 30, nullptr);  // two lines: headers wrap
     for (size_t c = 0; c < spec_.columns.size(); ++c) {
       const Column& col = spec_.columns[c];
@@ -218,7 +217,6 @@ class StreamSheet {
   std::vector<lxw_worksheet*> sheets_;
   lxw_worksheet* ws_ = nullptr;
   lxw_row_t row_ = 0;
-  int links_ = 0;
 };
 
 std::string join(const std::vector<std::string>& items, const std::string& sep) {
@@ -285,7 +283,7 @@ XlsxWriter::XlsxWriter(const std::filesystem::path& path, const ExportContext& c
   workbook_set_properties(m.wb, &props);
 
   m.formats = std::make_unique<Formats>(m.wb);
-  m.cells = std::make_unique<Cells>(*m.formats, m.stats, options.link_limit);
+  m.cells = std::make_unique<Cells>(*m.formats, m.stats);
   m.summary = std::make_unique<StreamSheet>(m.wb, summary_spec(), *m.formats, *m.cells, m.stats, options.row_limit, 120);
   m.inspections =
       std::make_unique<StreamSheet>(m.wb, inspections_spec(), *m.formats, *m.cells, m.stats, options.row_limit, 120);
@@ -382,10 +380,9 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
   pair("export date", ctx.export_date);
   if (info.last_run) {
     const RunInfo& run = *info.last_run;
-    if (!run.site.empty() && run.site.size() <= 2079 &&
-        (run.site.rfind("http://", 0) == 0 || run.site.rfind("https://", 0) == 0)) {
+    if (!hyperlink_formula(run.site).empty()) {
       cells->text(ws, r, 0, "gathered from", formats->bold);
-      worksheet_write_url_opt(ws, r, 1, run.site.c_str(), formats->url, run.site.c_str(), nullptr);
+      cells->link(ws, r, 1, run.site);
       ++r;
     } else {
       pair("gathered from", run.site.empty() ? "(not recorded)" : run.site);
@@ -401,7 +398,7 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
   pair("inspections in this export", with_commas(ctx.totals.inspections));
   pair("authorities with a JTAI", with_commas(ctx.totals.authorities));
   pair("finding items", with_commas(ctx.totals.findings));
-  pair("known extraction issues", with_commas(static_cast<long long>(info.issues.size())));
+  pair("known extraction issues", with_commas(info.issue_count));
   pair("rules version(s)", join(info.rules_versions, ", "));
   pair("cells truncated", with_commas(stats.truncated_cells) +
                               (stats.truncated_cells
@@ -413,18 +410,15 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
            ? std::string("none: every table fits Excel's 1,048,576 rows per sheet")
            : "Excel allows 1,048,576 rows per sheet: the table continues on " + join(stats.continued, ", ") +
                  " (same columns, the header repeated). The CSV files hold every row in one file.");
-  // The issue table below is written after this line: count its links past the limit now.
-  int plain_links = stats.plain_links, issue_links = 0;
-  for (const auto& issue : info.issues)
-    if (!issue.url.empty() && issue.url.size() <= 2079) {
-      if (issue_links < options.link_limit) ++issue_links;
-      else ++plain_links;
-    }
+  // The issue table below is written after this line: count its plain-text links now.
+  int plain_links = stats.plain_links;
+  ctx.for_each_issue([&](const ExtractionIssue& issue) {
+    if (!issue.url.empty() && hyperlink_formula(issue.url).empty()) ++plain_links;
+  });
   pair("links written as text",
-       plain_links
-           ? with_commas(plain_links) + " link(s) are plain text: Excel allows 65,530 hyperlinks per sheet "
-                                               "(a table's continuation sheets share its 65,530)"
-           : std::string("none (Excel allows 65,530 hyperlinks per sheet)"));
+       plain_links ? with_commas(plain_links) + " link(s) are plain text: a link is a HYPERLINK formula, whose URL "
+                                                "may hold at most 255 characters and must be http(s)"
+                   : std::string("none: every link is a HYPERLINK formula showing its URL"));
   if (ctx.previous_export)
     pair("changed since last export", "compared with the export of " + *ctx.previous_export + ": " +
                                           with_commas(t_count(ctx, "new letter")) + " new letter(s), " +
@@ -441,9 +435,8 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
   pair("codes", "LA code: DfE; LTLA23CD: ONS lower-tier local authority (2023); region code: DfE/ONS region.");
   ++r;
   worksheet_set_row(ws, r, 24, nullptr);
-  cells->text(ws, r++, 0, "Known extraction issues (" + with_commas(static_cast<long long>(info.issues.size())) + ")",
-              formats->title);
-  if (info.issues.empty()) {
+  cells->text(ws, r++, 0, "Known extraction issues (" + with_commas(info.issue_count) + ")", formats->title);
+  if (info.issue_count == 0) {
     cells->text(ws, r, 0, "none: every JTAI letter was extracted without warnings", formats->wrap);
     return;
   }
@@ -458,16 +451,15 @@ void XlsxWriter::Impl::write_about(const ExportContext& ctx) {
     cells->text(ws, r, static_cast<lxw_col_t>(c), spec.columns[c].header, formats->header);
   }
   ++r;
-  int links = 0;
-  for (const auto& issue : info.issues) {
+  ctx.for_each_issue([&](const ExtractionIssue& issue) {
     Row row = issue_row(issue);
     int lines = 1;
     for (size_t c = 0; c < row.size(); ++c)
       if (spec.columns[c].wrap) lines = std::max(lines, wrapped_lines(row[c], spec.columns[c].width));
     if (lines > 1) worksheet_set_row(ws, r, std::min(409.0, lines * kLineHeight), nullptr);
-    for (size_t c = 0; c < row.size(); ++c) cells->cell(ws, r, static_cast<lxw_col_t>(c), spec.columns[c], row[c], &links);
+    for (size_t c = 0; c < row.size(); ++c) cells->cell(ws, r, static_cast<lxw_col_t>(c), spec.columns[c], row[c]);
     ++r;
-  }
+  });
   worksheet_autofilter(ws, header, 0, r - 1, static_cast<lxw_col_t>(spec.columns.size() - 1));
 }
 

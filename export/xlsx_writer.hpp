@@ -5,8 +5,10 @@
 // "findings (2)", ... past Excel's 1,048,576 rows), trends, about, glossary.
 //
 // Every text cell is written with worksheet_write_string, which never makes a
-// formula; dates are real Excel dates; links are hyperlinks up to Excel's
-// 65,530 per sheet (shared by a table's continuation sheets), plain text after that. The workbook's creation time comes
+// formula; dates are real Excel dates; links are =HYPERLINK("url","url")
+// formula cells with the URL as their cached text (no per-link state, so no
+// per-sheet cap; a URL a formula cannot hold stays plain text). The only
+// formulas in the workbook are those link cells. The workbook's creation time comes
 // from the data (DatasetInfo::data_as_of), not the clock, so an unchanged
 // store gives a byte-identical file.
 #include <filesystem>
@@ -20,11 +22,10 @@
 namespace jtai::exporter {
 
 inline constexpr uint32_t kExcelRowLimit = 1048576;   // rows per sheet, the header included
-inline constexpr int kExcelLinkLimit = 65530;         // hyperlinks per sheet
 
 struct XlsxStats {
   int truncated_cells = 0;                  // cells cut to Excel's 32,767-character limit
-  int plain_links = 0;                      // URLs written as text past the per-sheet link limit
+  int plain_links = 0;                      // URLs written as text: over 255 characters or not http(s)
   std::vector<std::string> continued;       // "findings (2)", ... : sheets a table continued on
 };
 
@@ -32,7 +33,6 @@ struct XlsxOptions {
   std::filesystem::path tmpdir;  // for libxlsxwriter's temporary files ("" = system default)
   bool zip64 = false;            // needed past 4 GB inside the zip
   uint32_t row_limit = kExcelRowLimit;  // lower only in tests, to exercise the continuation
-  int link_limit = kExcelLinkLimit;
 };
 
 class XlsxWriter {

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Opens jtai_summary.xlsx with openpyxl (Debian's python3-openpyxl) and checks
-sheets, columns, date cells, hyperlinks, frozen panes, autofilter, widths,
+sheets, columns, date cells, links (=HYPERLINK formulas), frozen panes, autofilter, widths,
 wrapping, the cell limit and the formula guard. Usage: check_xlsx.py FILE"""
 import datetime
 import os
@@ -56,8 +56,8 @@ def check_inspection_sheet(ws, want):
                 check(c.is_date and c.data_type == "d", f"{h} of {w['name']} is not a date cell")
                 check(c.number_format == "yyyy-mm-dd", f"{h} number format {c.number_format!r}")
         link = cell("link to the PDF")
-        check(link.hyperlink is not None and link.hyperlink.target == w["url"],
-              f"hyperlink of {w['name']}: {link.hyperlink and link.hyperlink.target!r}")
+        check(link.data_type == "f" and E.link_target(link.value) == w["url"],
+              f"link of {w['name']} is not =HYPERLINK to {w['url']}: {link.value!r}")
         check(cell("theme").value == w["theme"], f"theme of {w['name']}")
         check(cell("focus").value == w["focus"], f"focus of {w['name']}: {cell('focus').value!r}")
         check(cell("round").value == w["round"], f"round of {w['name']}: {cell('round').value!r}")
@@ -168,7 +168,9 @@ def main(path):
     check(ws.cell(row=2, column=fcol["inspection start"]).is_date, "findings fieldwork start is not a date cell")
     n = ws.cell(row=2, column=fcol["item number"])
     check(n.value == 1 and n.data_type == "n", "item number is a number")
-    check(ws.cell(row=2, column=fcol["link to the PDF"]).hyperlink is not None, "findings rows link their letter")
+    links = [ws.cell(row=r, column=fcol["link to the PDF"]) for r in range(2, ws.max_row + 1)]
+    check(all(E.link_target(c.value) and E.link_target(c.value).startswith(E.SITE) for c in links),
+          "findings rows link their letter with a HYPERLINK formula")
     check(ws.cell(row=2, column=fcol["region name"]).value == "Yorkshire and the Humber", "findings region name")
     text_cells = [ws.cell(row=r, column=fcol["text"]) for r in range(2, ws.max_row + 1)]
     check(all(c.alignment.wrap_text for c in text_cells), "finding text does not wrap")
@@ -178,12 +180,16 @@ def main(path):
     check_print_setup(wb["about"], repeat_header=False)
     check_about_rows(wb["about"])
 
-    # The formula guard: no cell anywhere is a formula; the formula-like texts are text, unchanged.
+    # The formula guard: the only formulas are link cells (=HYPERLINK of a web URL, nothing else);
+    # the formula-like texts are text, unchanged.
     found = set()
     for sheet in wb.worksheets:
         for row in sheet.iter_rows():
             for c in row:
-                check(c.data_type != "f", f"{sheet.title}!{c.coordinate} is a formula: {c.value!r}")
+                if c.data_type == "f":
+                    target = E.link_target(c.value)
+                    check(target is not None and target.startswith(("https://", "http://")),
+                          f"{sheet.title}!{c.coordinate} is a formula other than a link: {c.value!r}")
                 if isinstance(c.value, str):
                     for t in E.FORMULA_TEXTS:
                         if c.value == t or c.value.startswith(t + "\n"):
@@ -198,7 +204,7 @@ def main(path):
                    "Nowhere & Elsewhere Council", "the PDF is encrypted", "no_fieldwork_dates: no fieldwork dates found", "not_jtai",
                    "authorities/80418-norfolk.toml:4 pin letter_date: the letter's date line is unreadable"):
         check(needle in text, f"about sheet lacks {needle!r}")
-    linked = {c.hyperlink.target for row in about.iter_rows() for c in row if c.hyperlink}
+    linked = {E.link_target(c.value) for row in about.iter_rows() for c in row if c.data_type == "f"}
     check(set(E.ISSUE_URLS) <= linked, f"about sheet links {linked}")
     check(wb.properties.created is not None, "no creation time")
     print(f"xlsx: ok (sheets {wb.sheetnames}; dates, links, frozen header and authority column, print setup, "

@@ -35,6 +35,17 @@ HTML_HEADLINE = ('Leaders <b>know</b> their area & "families" well '
 def url(file_id):
     return f"{SITE}/documents/{file_id}/{file_id}.pdf"
 
+
+def link_target(formula):
+    """The URL of a workbook link cell, =HYPERLINK("url","url") with the same URL
+    as target and text ("" inside a literal is a quote); None for anything else."""
+    import re
+    lit = r'"((?:[^"]|"")*)"'
+    m = re.fullmatch(r"=HYPERLINK\(" + lit + "," + lit + r"\)", formula or "")
+    if not m or m.group(1) != m.group(2):
+        return None
+    return m.group(1).replace('""', '"')
+
 # The four inspections, in export order (authority, then date).
 INSPECTIONS = [
     {"urn": 80426, "la": "370", "region": "YH", "region_name": "Yorkshire and the Humber", "ltla": "E08000016", "name": "Barnsley",

@@ -147,6 +147,28 @@ TEST_CASE("Excel's cell limit: long text is cut at a character boundary with a m
   CHECK_FALSE(fit_excel_cell(accents).truncated);
 }
 
+TEST_CASE("xlsx link cells: a HYPERLINK formula for http(s) URLs a formula can hold, else nothing") {
+  using exporter::hyperlink_formula;
+  CHECK(hyperlink_formula("https://files.ofsted.gov.uk/v1/file/50212345") ==
+        "=HYPERLINK(\"https://files.ofsted.gov.uk/v1/file/50212345\",\"https://files.ofsted.gov.uk/v1/file/50212345\")");
+  CHECK(hyperlink_formula("http://127.0.0.1:8080/a") == "=HYPERLINK(\"http://127.0.0.1:8080/a\",\"http://127.0.0.1:8080/a\")");
+  // A double quote cannot end the string literal: it is doubled.
+  CHECK(hyperlink_formula("https://x.test/a\"),1)+(\"b") ==
+        "=HYPERLINK(\"https://x.test/a\"\"),1)+(\"\"b\",\"https://x.test/a\"\"),1)+(\"\"b\")");
+  // Only web links; no control characters; at most 255 characters (Excel's limit on a formula's string).
+  CHECK(hyperlink_formula("javascript:alert(1)").empty());
+  CHECK(hyperlink_formula("=1+2").empty());
+  CHECK(hyperlink_formula("").empty());
+  CHECK(hyperlink_formula("https://x.test/a\nb").empty());
+  const std::string base = "https://x.test/";
+  CHECK_FALSE(hyperlink_formula(base + std::string(255 - base.size(), 'a')).empty());
+  CHECK(hyperlink_formula(base + std::string(256 - base.size(), 'a')).empty());
+  // Characters, not bytes: 240 two-byte letters fit.
+  std::string wide = base;
+  for (int i = 0; i < 240; ++i) wide += "\xc3\xa9";
+  CHECK_FALSE(hyperlink_formula(wide).empty());
+}
+
 TEST_CASE("replace_directory puts a whole directory in place, old or new, never a mixture") {
   TempDir tmp("jtai-swap");
   auto write = [](const fs::path& p, const std::string& text) {
@@ -331,6 +353,32 @@ TEST_CASE("export: new since the last export, and latest follows the newest") {
   CHECK(again.out.find("1 new since the export of 2026-01-05:") != std::string::npos);
 }
 
+TEST_CASE("export: an earlier export without fingerprints.tsv is compared by its jtai.json letter keys") {
+  TempDir tmp("jtai-export");
+  fs::path data = exported_fixture(tmp);
+  fs::remove(data / "exports" / kDate / "fingerprints.tsv");  // as an export from before fingerprints
+  change_finding(data, "1002", "improvements", 2, "Quality assurance of referrals, now weekly.");
+  std::string file_id = add_new_letter(data);
+  CommandResult r = export_cli(data, "2026-01-12");
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("1 new since the export of 2026-01-05:") != std::string::npos);
+  auto j = nlohmann::json::parse(read_file(data / "exports" / "latest" / "jtai.json"));
+  CHECK(j["new_since_last_export"]["keys"] == nlohmann::json::array({file_id}));
+  // Only letters are known, so the changed item is not listed.
+  CHECK(j["new_since_last_export"]["changes"] == nlohmann::json({{"new letter", 1}}));
+  CHECK(read_file(data / "exports" / "latest" / "index.html").find("That export has no fingerprints") != std::string::npos);
+  // A damaged one (cut short) is passed over: nothing earlier to compare with.
+  fs::remove(data / "exports" / "2026-01-12" / "fingerprints.tsv");
+  fs::remove_all(data / "exports" / kDate);
+  const std::string json = read_file(data / "exports" / "2026-01-12" / "jtai.json");
+  { std::ofstream(data / "exports" / "2026-01-12" / "jtai.json", std::ios::binary | std::ios::trunc) << json.substr(0, json.size() / 2); }
+  CommandResult cut = export_cli(data, "2026-01-19");
+  INFO("stdout: " << cut.out << "\nstderr: " << cut.err);
+  CHECK(cut.exit_code == 0);
+  CHECK(cut.out.find("No earlier export to compare with.") != std::string::npos);
+}
+
 TEST_CASE("export: changed findings since the last export are listed, not only new letters") {
   TempDir tmp("jtai-export");
   fs::path data = exported_fixture(tmp);
@@ -369,17 +417,21 @@ TEST_CASE("export: latest/ is hard links to the dated export, not a second copy"
   }
 }
 
-TEST_CASE("export xlsx: a table past the sheet's row limit continues on a second sheet; links capped per sheet") {
+TEST_CASE("export xlsx: a table past the sheet's row limit continues on a second sheet; every link a formula") {
   TempDir tmp("jtai-export");
   fs::path data = tmp.path() / "data";
   build_fixture_store(data);
+  {
+    // Two issue letters' URLs: one with a double quote (escaped in its formula), one too long for a formula.
+    store::Db db(data / "jtai.sqlite");
+    db.exec("UPDATE publications SET url = url || '?q=\"x\"' WHERE file_id = '2002'");
+    db.exec("UPDATE publications SET url = url || '?' || printf('%.300c', 'a') WHERE file_id = '3001'");
+  }
   exporter::ExportOptions options{data, rules_dir(), kDate};
   options.limits.xlsx_rows = 10;  // a header and 9 rows per sheet: the 18 findings need two sheets
-  options.limits.xlsx_links = 5;
   exporter::ExportResult r = exporter::run_export(options);
   CHECK(r.continued_sheets == std::vector<std::string>{"findings (2)"});
-  // 18 finding links, 5 allowed for the table across its two sheets; and the about sheet's 6th issue link.
-  CHECK(r.plain_links == 14);
+  CHECK(r.plain_links == 1);  // the long URL; no per-sheet cap any more
   CHECK(r.findings == 18);
   CommandResult check = run_checker("check_split.py", quote(data / "exports" / "latest" / "jtai_summary.xlsx"));
   INFO("stdout: " << check.out << "\nstderr: " << check.err);
@@ -388,6 +440,11 @@ TEST_CASE("export xlsx: a table past the sheet's row limit continues on a second
   // The CSV keeps every row in one file.
   const std::string csv = read_file(data / "exports" / "latest" / "findings.csv");
   CHECK(std::count(csv.begin(), csv.end(), '\n') >= 19);
+  // One summary warning on the command line, never one per link.
+  CommandResult cli = export_cli(data, "2026-01-06");
+  CHECK(cli.exit_code == 0);
+  CHECK(std::count(cli.err.begin(), cli.err.end(), '\n') == 1);
+  CHECK(cli.err.find("jtai: warning: 1 link(s) written as plain text in the workbook") == 0);
 }
 
 TEST_CASE("export: a write failure (file size limit, as on a full disk) leaves latest as it was") {
