@@ -342,6 +342,10 @@ TEST_CASE("export: new since the last export, and latest follows the newest") {
   CHECK(j["export_date"] == "2026-01-12");
   CHECK(j["new_since_last_export"]["compared_with"] == "2026-01-05");
   CHECK(j["new_since_last_export"]["keys"] == nlohmann::json::array({file_id}));
+  // Written piece by piece (inspections, issues and new keys streamed), laid out exactly as dump(2) lays it out.
+  const std::string text = read_file(data / "exports" / "latest" / "jtai.json");
+  CHECK(nlohmann::ordered_json::parse(text).dump(2) + "\n" == text);
+  CHECK(j["known_extraction_issues"].size() == 6);
   std::string html = read_file(data / "exports" / "latest" / "index.html");
   CHECK(html.find("Changed since last export (1 new letter, 0 changed finding items)") != std::string::npos);
   CHECK(html.find("Norfolk, letter of 2025-10-20") != std::string::npos);
