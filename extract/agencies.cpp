@@ -2,8 +2,11 @@
 #include "extract/agencies.hpp"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <toml++/toml.h>
 #include <utility>
@@ -70,18 +73,10 @@ class AgencyLoader {
 
   Pattern compile(const toml::node& node, bool whole_words) const {
     if (!node.is_string()) fail(node, "a pattern must be a string");
-    Pattern p;
-    p.source = node.as_string()->get();
-    p.file = file_;
-    p.line = static_cast<long>(node.source().begin.line);
-    if (p.source.empty()) fail(node, "empty pattern");
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
-    auto re = std::make_shared<RE2>(whole_words ? "\\b(?:" + p.source + ")\\b" : p.source, options);
-    if (!re->ok()) fail(node, "bad RE2 pattern '" + p.source + "': " + re->error());
-    p.re = std::move(re);
-    return p;
+    std::string source = node.as_string()->get();
+    if (source.empty()) fail(node, "empty pattern");
+    std::string regex = whole_words ? "\\b(?:" + source + ")\\b" : source;
+    return Pattern::make(std::move(source), file_, static_cast<long>(node.source().begin.line), std::move(regex));
   }
 
   std::vector<Pattern> patterns(const toml::table& t, std::string_view key, bool required, bool whole_words) const {
@@ -115,13 +110,18 @@ void for_each_match(const re2::RE2& re, std::string_view text, F&& f) {
   }
 }
 
-bool mentioned(const AgencyRule& rule, std::string_view text) {
+// Whether a match of one of the rule's `patterns` lies outside every match of
+// its `not` patterns. Only the patterns listed (indices into mentions and
+// exclusions) are tried: the caller leaves out those that match nowhere in the
+// text, which cannot change the answer.
+bool mentioned(const AgencyRule& rule, std::string_view text, const std::vector<size_t>& mention_ids,
+               const std::vector<size_t>& exclusion_ids) {
   std::vector<std::pair<size_t, size_t>> excluded;
   bool exclusions_found = false;
   auto inside_exclusion = [&](size_t b, size_t e) {
     if (!exclusions_found) {
-      for (const auto& x : rule.exclusions)
-        for_each_match(*x.re, text, [&](size_t xb, size_t xe) {
+      for (size_t x : exclusion_ids)
+        for_each_match(rule.exclusions[x].re(), text, [&](size_t xb, size_t xe) {
           excluded.emplace_back(xb, xe);
           return true;
         });
@@ -130,15 +130,75 @@ bool mentioned(const AgencyRule& rule, std::string_view text) {
     return std::any_of(excluded.begin(), excluded.end(),
                        [&](const auto& x) { return x.first <= b && e <= x.second; });
   };
-  for (const auto& p : rule.mentions) {
+  for (size_t m : mention_ids) {
     bool found = false;
-    for_each_match(*p.re, text, [&](size_t b, size_t e) {
+    for_each_match(rule.mentions[m].re(), text, [&](size_t b, size_t e) {
       found = !inside_exclusion(b, e);
       return !found;
     });
     if (found) return true;
   }
   return false;
+}
+
+std::vector<size_t> all_ids(size_t n) {
+  std::vector<size_t> ids(n);
+  for (size_t i = 0; i < n; ++i) ids[i] = i;
+  return ids;
+}
+
+// Which of many patterns match a text, in one pass (RE2::Set), compiled on
+// first use. matching() returns false when the set cannot answer (RE2 could
+// not compile it, or its DFA ran out of memory on this text): the caller then
+// tries the patterns one by one, so the answer never depends on the set.
+class PatternSet {
+ public:
+  explicit PatternSet(RE2::Anchor anchor) : anchor_(anchor) {}
+  void add(const Pattern& p) { regexes_.push_back(p.compiled->regex()); }
+  size_t size() const { return regexes_.size(); }
+
+  bool usable() const {
+    std::call_once(once_, [this] {
+      RE2::Options options;
+      options.set_case_sensitive(false);
+      options.set_log_errors(false);
+      auto set = std::make_unique<RE2::Set>(options, anchor_);
+      for (const auto& r : regexes_)
+        if (set->Add(r, nullptr) < 0) return;
+      if (!set->Compile()) return;
+      set_ = std::move(set);
+    });
+    return set_ != nullptr;
+  }
+
+  // The indices (ascending) of the patterns that match somewhere in text
+  // (UNANCHORED) or match all of it (ANCHOR_BOTH).
+  bool matching(std::string_view text, std::vector<int>& out) const {
+    out.clear();
+    if (!usable()) return false;
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    if (!set_->Match(re2::StringPiece(text.data(), text.size()), &out, &info) && info.kind != RE2::Set::kNoError)
+      return false;
+    std::sort(out.begin(), out.end());
+    return true;
+  }
+
+ private:
+  RE2::Anchor anchor_;
+  std::vector<std::string> regexes_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<RE2::Set> set_;
+};
+
+// The ids of agency a's patterns among a set's hits; `first` holds where each
+// agency's patterns start in the set (and the total at the end).
+std::vector<size_t> ids_of(const std::vector<int>& hits, const std::vector<size_t>& first, size_t a) {
+  std::vector<size_t> ids;
+  for (int h : hits) {
+    auto i = static_cast<size_t>(h);
+    if (i >= first[a] && i < first[a + 1]) ids.push_back(i - first[a]);
+  }
+  return ids;
 }
 
 }  // namespace
@@ -161,10 +221,37 @@ std::string straighten_apostrophes(std::string_view text) {
   return out;
 }
 
+// Every agency's mentions, exclusions and subheadings in one set each, in the
+// rule file's order; first_* say where each agency's patterns start.
+struct AgencyRules::Matchers {
+  PatternSet mentions{RE2::UNANCHORED}, exclusions{RE2::UNANCHORED}, subheadings{RE2::ANCHOR_BOTH};
+  std::vector<size_t> first_mention, first_exclusion, first_subheading;
+
+  explicit Matchers(const std::vector<AgencyRule>& agencies) {
+    auto add = [](PatternSet& set, std::vector<size_t>& first, const std::vector<Pattern>& patterns) {
+      first.push_back(set.size());
+      for (const auto& p : patterns) set.add(p);
+    };
+    for (const auto& a : agencies) {
+      add(mentions, first_mention, a.mentions);
+      add(exclusions, first_exclusion, a.exclusions);
+      add(subheadings, first_subheading, a.subheadings);
+    }
+    first_mention.push_back(mentions.size());
+    first_exclusion.push_back(exclusions.size());
+    first_subheading.push_back(subheadings.size());
+  }
+};
+
 AgencyRules AgencyRules::load(const std::filesystem::path& file, const std::string& display_name) {
   AgencyRules rules;
   rules.agencies_ = AgencyLoader(display_name).load(file);
+  rules.matchers_ = std::make_shared<const Matchers>(rules.agencies_);
   return rules;
+}
+
+bool AgencyRules::uses_pattern_sets() const {
+  return matchers_->mentions.usable() && matchers_->exclusions.usable() && matchers_->subheadings.usable();
 }
 
 std::optional<std::string> AgencyRules::agency_of_subheading(std::string_view subheading) const {
@@ -174,6 +261,14 @@ std::optional<std::string> AgencyRules::agency_of_subheading(std::string_view su
   auto end = s.find_last_not_of(" \t\r\n:.;");
   if (end == std::string::npos || end < begin) return std::nullopt;
   s = s.substr(begin, end - begin + 1);
+  std::vector<int> hits;
+  if (matchers_->subheadings.matching(s, hits)) {
+    if (hits.empty()) return std::nullopt;
+    const auto& first = matchers_->first_subheading;
+    auto a = static_cast<size_t>(std::upper_bound(first.begin(), first.end(), static_cast<size_t>(hits.front())) -
+                                 first.begin()) - 1;
+    return agencies_[a].name;
+  }
   for (const auto& a : agencies_)
     for (const auto& p : a.subheadings)
       if (p.full_match(s)) return a.name;
@@ -183,8 +278,28 @@ std::optional<std::string> AgencyRules::agency_of_subheading(std::string_view su
 std::vector<std::string> AgencyRules::agencies_in(std::string_view text) const {
   std::string t = straighten_apostrophes(text);
   std::vector<std::string> out;
-  for (const auto& a : agencies_)
-    if (mentioned(a, t)) out.push_back(a.name);
+  const Matchers& m = *matchers_;
+  std::vector<int> mention_hits, exclusion_hits;
+  if (!m.mentions.matching(t, mention_hits)) {
+    for (const auto& a : agencies_)
+      if (mentioned(a, t, all_ids(a.mentions.size()), all_ids(a.exclusions.size()))) out.push_back(a.name);
+    return out;
+  }
+  enum class Exclusions { unknown, known, unavailable } exclusions = Exclusions::unknown;
+  for (size_t i = 0; i < agencies_.size(); ++i) {
+    const AgencyRule& a = agencies_[i];
+    std::vector<size_t> mention_ids = ids_of(mention_hits, m.first_mention, i);
+    if (mention_ids.empty()) continue;
+    if (a.exclusions.empty()) {
+      out.push_back(a.name);
+      continue;
+    }
+    if (exclusions == Exclusions::unknown)
+      exclusions = m.exclusions.matching(t, exclusion_hits) ? Exclusions::known : Exclusions::unavailable;
+    std::vector<size_t> exclusion_ids = exclusions == Exclusions::known ? ids_of(exclusion_hits, m.first_exclusion, i)
+                                                                        : all_ids(a.exclusions.size());
+    if (exclusion_ids.empty() || mentioned(a, t, mention_ids, exclusion_ids)) out.push_back(a.name);
+  }
   return out;
 }
 

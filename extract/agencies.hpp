@@ -5,6 +5,7 @@
 //   agencies  every agency the item's text mentions (`patterns`, as whole words,
 //             minus wordings listed under `not`), in the rule file's order
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,8 +39,16 @@ class AgencyRules {
   // case, straight or curly apostrophe); nullopt when there is no such agency.
   std::optional<std::string> canonical_name(std::string_view name) const;
 
+  // Whether agencies_in and agency_of_subheading run on RE2::Sets (one pass
+  // per text over every agency's patterns) rather than on each pattern in
+  // turn; both give the same answers. False only when RE2 cannot build a set.
+  bool uses_pattern_sets() const;
+
+  struct Matchers;  // the RE2::Sets, built on first use (agencies.cpp)
+
  private:
   std::vector<AgencyRule> agencies_;
+  std::shared_ptr<const Matchers> matchers_;
 };
 
 // Fills every finding's `agency` (from its subheading) and `agencies` (from its

@@ -3,6 +3,7 @@
 #include "extract/rules.hpp"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <set>
@@ -51,10 +52,82 @@ std::string_view section_name(SectionId id) {
   return "other";
 }
 
+namespace {
+
+RE2::Options rule_options() {
+  RE2::Options options;
+  options.set_case_sensitive(false);
+  options.set_log_errors(false);
+  return options;
+}
+
+// RE2's parser alone, as RE2 runs it before compiling: the same errors, worded
+// the same. Case folding is left out (it only widens literals and classes and
+// never makes a pattern valid or invalid) because folding is most of the
+// parser's cost.
+std::string syntax_error(const std::string& regex) {
+  RE2::Options options = rule_options();
+  options.set_case_sensitive(true);
+  RE2::Set parser(options, RE2::UNANCHORED);
+  std::string error;
+  if (parser.Add(regex, &error) < 0) return error.empty() ? "invalid pattern" : error;
+  return {};
+}
+
+// RE2 refuses to compile a pattern whose program passes its memory budget
+// ("pattern too large"). Only a counted repetition with a large bound or a
+// very long pattern gets near that, so those are compiled when the rules are
+// loaded, keeping that error at load; any other pattern compiles on first use.
+bool may_be_too_large(const std::string& regex) {
+  if (regex.size() > 1000) return true;
+  for (size_t i = 0; i < regex.size(); ++i) {
+    if (regex[i] != '{') continue;
+    size_t run = 0;  // digits of the bound being read: {n}, {n,} or {n,m}
+    for (size_t j = i + 1; j < regex.size(); ++j) {
+      if (regex[j] == ',') run = 0;
+      else if (std::isdigit(static_cast<unsigned char>(regex[j]))) ++run;
+      else break;
+      if (run >= 3) return true;  // a bound of 100 or more
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+LazyRegex::LazyRegex(std::string regex, std::string source, std::string file, long line)
+    : regex_(std::move(regex)), source_(std::move(source)), file_(std::move(file)), line_(line) {}
+
+LazyRegex::~LazyRegex() = default;
+
+const re2::RE2& LazyRegex::get() const {
+  std::call_once(once_, [this] {
+    re_ = std::make_unique<const RE2>(regex_, rule_options());
+    done_.store(true, std::memory_order_release);
+  });
+  if (!re_->ok()) throw RuleError(file_, line_, "bad RE2 pattern '" + source_ + "': " + re_->error());
+  return *re_;
+}
+
+bool LazyRegex::compiled() const { return done_.load(std::memory_order_acquire); }
+
+Pattern Pattern::make(std::string source, const std::string& file, long line, std::string regex) {
+  if (std::string error = syntax_error(regex); !error.empty())
+    throw RuleError(file, line, "bad RE2 pattern '" + source + "': " + error);
+  Pattern p;
+  p.file = file;
+  p.line = line;
+  const bool compile_now = may_be_too_large(regex);
+  p.compiled = std::make_shared<const LazyRegex>(std::move(regex), source, file, line);
+  p.source = std::move(source);
+  if (compile_now) p.re();  // throws RuleError now rather than on first use
+  return p;
+}
+
 bool Pattern::search(std::string_view text, std::vector<std::string>* groups) const {
-  int n = re->NumberOfCapturingGroups() + 1;
+  int n = re().NumberOfCapturingGroups() + 1;
   std::vector<re2::StringPiece> pieces(static_cast<size_t>(n));
-  if (!re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, pieces.data(), n))
+  if (!re().Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, pieces.data(), n))
     return false;
   if (groups) {
     groups->clear();
@@ -65,7 +138,7 @@ bool Pattern::search(std::string_view text, std::vector<std::string>* groups) co
 
 bool Pattern::find(std::string_view text, size_t& begin, size_t& end) const {
   re2::StringPiece whole;
-  if (!re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, &whole, 1))
+  if (!re().Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, &whole, 1))
     return false;
   begin = static_cast<size_t>(whole.data() - text.data());
   end = begin + whole.size();
@@ -73,11 +146,11 @@ bool Pattern::find(std::string_view text, size_t& begin, size_t& end) const {
 }
 
 bool Pattern::full_match(std::string_view text) const {
-  return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *re);
+  return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), re());
 }
 
 std::string Pattern::named(std::string_view text, const std::string& group) const {
-  const auto& names = re->NamedCapturingGroups();
+  const auto& names = re().NamedCapturingGroups();
   auto it = names.find(group);
   if (it == names.end()) return {};
   std::vector<std::string> groups;
@@ -182,17 +255,7 @@ class RuleLoader {
 
   Pattern compile(const toml::node& node) const {
     if (!node.is_string()) fail(node, "a pattern must be a string");
-    Pattern p;
-    p.source = node.as_string()->get();
-    p.file = file_;
-    p.line = static_cast<long>(node.source().begin.line);
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
-    auto re = std::make_shared<RE2>(p.source, options);
-    if (!re->ok()) fail(node, "bad RE2 pattern '" + p.source + "': " + re->error());
-    p.re = std::move(re);
-    return p;
+    return Pattern::make(node.as_string()->get(), file_, static_cast<long>(node.source().begin.line));
   }
 
   // A key holding one pattern string or an array of them.
@@ -318,21 +381,21 @@ class RuleLoader {
     rules.theme_without_area_ = patterns_at(phrase, "without_area", "[theme_phrase]", false);
     for (const auto* list : {&rules.theme_phrase_, &rules.theme_focus_, &rules.theme_without_area_})
       for (const auto& p : *list)
-        if (p.re->NumberOfCapturingGroups() < 1)
+        if (p.re().NumberOfCapturingGroups() < 1)
           throw RuleError(p.file, p.line, "theme phrase pattern '" + p.source + "' needs a capturing group");
     if (root.get("deep_dive")) {
       const auto& dd = table_at(root, "deep_dive", "themes.toml");
       check_keys(dd, {"patterns"}, "[deep_dive]");
       rules.deep_dive_ = patterns_at(dd, "patterns", "[deep_dive]");
       for (const auto& p : rules.deep_dive_)
-        if (p.re->NumberOfCapturingGroups() < 1)
+        if (p.re().NumberOfCapturingGroups() < 1)
           throw RuleError(p.file, p.line, "deep dive pattern '" + p.source + "' needs a capturing group");
     }
   }
 
   void check_groups(const Pattern& p, std::initializer_list<std::string> required,
                     std::initializer_list<std::string> optional) const {
-    const auto& names = p.re->NamedCapturingGroups();
+    const auto& names = p.re().NamedCapturingGroups();
     for (const auto& r : required)
       if (!names.count(r))
         throw RuleError(p.file, p.line, "pattern '" + p.source + "' needs a named group (?P<" + r + ">...)");
@@ -461,7 +524,7 @@ class RuleLoader {
       FixUp f{compile(*p), string_at(t, "replacement", "[[fixup]]"),
               t.get("reason") ? string_at(t, "reason", "[[fixup]]") : std::string()};
       std::string error;
-      if (!f.pattern.re->CheckRewriteString(f.replacement, &error))
+      if (!f.pattern.re().CheckRewriteString(f.replacement, &error))
         fail(*t.get("replacement"), "bad replacement '" + f.replacement + "' for pattern '" +
                                          f.pattern.source + "': " + error);
       a.fixups.push_back(std::move(f));

@@ -7,9 +7,11 @@
 //   agencies.toml   which agency a finding is about (extract/agencies.hpp)
 //   authorities/<urn>-<slug>.toml   per-authority overrides
 // Any error in these files throws jtai::RuleError naming file and line.
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,13 +27,46 @@ namespace jtai::extract {
 
 class AgencyRules;
 
-// One compiled RE2 pattern and where it was written.
+// A rule pattern's RE2, compiled on first use (once, thread-safe) and shared
+// by every copy of the Pattern. Loading the rules only checks the syntax: a
+// letter uses about half of the patterns (a non-JTAI letter three), and RE2's
+// compile costs about four times its syntax check.
+class LazyRegex {
+ public:
+  LazyRegex(std::string regex, std::string source, std::string file, long line);
+  ~LazyRegex();
+  // Throws RuleError naming file and line when RE2 cannot compile the pattern
+  // (its syntax was checked at load, so only a pattern too large for RE2).
+  const re2::RE2& get() const;
+  bool compiled() const;
+  const std::string& regex() const { return regex_; }
+
+ private:
+  std::string regex_;  // what RE2 compiles (agency mentions: the source wrapped as \b(?:...)\b)
+  std::string source_, file_;  // for the error
+  long line_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<const re2::RE2> re_;
+  mutable std::atomic<bool> done_{false};
+};
+
+// One RE2 pattern and where it was written.
 struct Pattern {
   std::string source;
   std::string file;  // relative to the rules directory
   long line = 0;
-  std::shared_ptr<const re2::RE2> re;
+  std::shared_ptr<const LazyRegex> compiled;
 
+  // `regex` is what RE2 matches (the source itself, or the source wrapped).
+  // Throws RuleError naming file and line when its syntax is wrong.
+  static Pattern make(std::string source, const std::string& file, long line, std::string regex);
+  static Pattern make(std::string source, const std::string& file, long line) {
+    std::string regex = source;
+    return make(std::move(source), file, line, std::move(regex));
+  }
+
+  // The compiled RE2 (case-insensitive), compiled on first use.
+  const re2::RE2& re() const { return compiled->get(); }
   std::string where() const { return file + ":" + std::to_string(line); }
   // Searches text; on a match fills groups (group 0 is the whole match).
   bool search(std::string_view text, std::vector<std::string>* groups = nullptr) const;

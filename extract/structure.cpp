@@ -86,7 +86,7 @@ std::vector<size_t> apply_fixups(CleanText& text, const AuthorityOverride* overr
   for (size_t k = 0; k < override_rules->fixups.size(); ++k) {
     const auto& f = override_rules->fixups[k];
     int changed = 0;
-    for (auto& b : text.blocks) changed += RE2::GlobalReplace(&b.text, *f.pattern.re, f.replacement);
+    for (auto& b : text.blocks) changed += RE2::GlobalReplace(&b.text, f.pattern.re(), f.replacement);
     if (changed > 0) applied.push_back(k);
   }
   return applied;

@@ -1,5 +1,9 @@
 // rules/agencies.toml: the agency of an item's subheading and the agencies its text mentions.
 #include <doctest/doctest.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
 #include "common/files.hpp"
@@ -38,6 +42,47 @@ std::string agency_error(const std::filesystem::path& dir, long* line = nullptr)
   }
   FAIL("no RuleError thrown");
   return {};
+}
+// The rules applied as written, one pattern at a time (what agencies_in did
+// before it used RE2::Sets): the reference the sets must agree with.
+Names reference_agencies_in(const AgencyRules& rules, const std::string& text) {
+  const std::string t = straighten_apostrophes(text);
+  auto matches = [&](const Pattern& p) {
+    std::vector<std::pair<size_t, size_t>> out;
+    re2::StringPiece whole(t), m;
+    size_t pos = 0;
+    while (pos <= t.size() && p.re().Match(whole, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
+      size_t b = static_cast<size_t>(m.data() - t.data()), e = b + m.size();
+      out.emplace_back(b, e);
+      pos = e > b ? e : e + 1;
+    }
+    return out;
+  };
+  Names out;
+  for (const auto& a : rules.agencies()) {
+    std::vector<std::pair<size_t, size_t>> excluded;
+    for (const auto& x : a.exclusions)
+      for (auto r : matches(x)) excluded.push_back(r);
+    bool found = false;
+    for (const auto& p : a.mentions)
+      for (auto [b, e] : matches(p))
+        found = found || std::none_of(excluded.begin(), excluded.end(),
+                                      [&](const auto& x) { return x.first <= b && e <= x.second; });
+    if (found) out.push_back(a.name);
+  }
+  return out;
+}
+
+std::optional<std::string> reference_subheading(const AgencyRules& rules, const std::string& subheading) {
+  std::string s = straighten_apostrophes(subheading);
+  auto begin = s.find_first_not_of(" \t\r\n");
+  auto end = s.find_last_not_of(" \t\r\n:.;");
+  if (begin == std::string::npos || end == std::string::npos || end < begin) return std::nullopt;
+  s = s.substr(begin, end - begin + 1);
+  for (const auto& a : rules.agencies())
+    for (const auto& p : a.subheadings)
+      if (p.full_match(s)) return a.name;
+  return std::nullopt;
 }
 }  // namespace
 
@@ -153,4 +198,89 @@ TEST_CASE("agency rule mistakes name file and line") {
   msg = agency_error(tmp.path());
   CHECK(msg.find("agencies.toml") != std::string::npos);
   CHECK(msg.find("missing") != std::string::npos);
+}
+
+TEST_CASE("pattern sets find the same agencies as trying each pattern in turn: tricky wordings") {
+  REQUIRE(repo_rules().uses_pattern_sets());
+  const std::vector<std::string> texts = {
+      "",
+      "Policies and the policy on policing.",
+      "School nurses and the school meet; school nurses only.",
+      "school nurses",
+      "The joint forces and the armed force came into force; the force itself responds.",
+      "joint forces",
+      "Children's mental health is poor, but mental health services respond well.",
+      "Children’s mental health needs; adult mental health services; good health and wellbeing.",
+      "Children with education, health and care plans; education, health and care needs assessments.",
+      "The health and safety team, the health and wellbeing board and health visitors.",
+      "Adult social care and adult social work; social workers visit.",
+      "The BSCB, the LSCP and the Bristol Safeguarding Children Shadow Board.",
+      "Pre-school children, school-age children and school holidays; the virtual school head.",
+      "Voluntary and community sector groups, third sector partners and charities.",
+      "Sexual health staff, sexual health nurses; substance misuse services for young people's needs.",
+      "A&E and the emergency department; paediatricians and midwives; GP practices.",
+      "The police and crime commissioner, the constabulary and PCSOs in the workforce.",
+      "The YOT, YOS and YJS; CRCs; national probation service offender managers.",
+      "Cafcass guardians; homelessness services; housing officers.",
+      "health health health mental health mental health",
+      "forceforce force-force (force) force.",
+      "SCHOOL NURSES, POLICE, Health Visitors",
+      "ſchool nurses and the ſchool; Kafcass",  // Unicode case folding: long s, Kelvin sign
+  };
+  for (const auto& t : texts) {
+    CAPTURE(t);
+    CHECK(repo_rules().agencies_in(t) == reference_agencies_in(repo_rules(), t));
+  }
+}
+
+TEST_CASE("pattern sets find the same agencies and subheading agencies as each pattern: every golden letter") {
+  size_t texts = 0, subheadings = 0;
+  for (const auto& e : std::filesystem::directory_iterator(jtai::test::source_dir() / "tests" / "golden")) {
+    if (e.path().extension() != ".json") continue;
+    auto j = nlohmann::json::parse(jtai::read_file(e.path()));
+    std::vector<std::string> all;
+    if (j.contains("headline_findings") && j["headline_findings"].is_string()) all.push_back(j["headline_findings"]);
+    for (const char* list : {"priority_actions", "improvements", "strengths", "case_studies"})
+      if (j.contains(list))
+        for (const auto& item : j[list]) {
+          if (item.contains("text")) all.push_back(item["text"]);
+          if (item.contains("subheading") && item["subheading"].is_string()) {
+            std::string sub = item["subheading"];
+            CAPTURE(sub);
+            CHECK(repo_rules().agency_of_subheading(sub) == reference_subheading(repo_rules(), sub));
+            ++subheadings;
+          }
+        }
+    for (const auto& t : all) {
+      CAPTURE(t);
+      CHECK(repo_rules().agencies_in(t) == reference_agencies_in(repo_rules(), t));
+      ++texts;
+    }
+  }
+  CHECK(texts > 1000);
+  CHECK(subheadings > 50);
+}
+
+TEST_CASE("overlapping patterns and exclusions: a match inside an exclusion does not hide another pattern's match") {
+  TempDir tmp;
+  copy_rules(tmp.path());
+  // "alpha beta" is excluded; "beta gamma" overlaps it and is not inside it.
+  write_text(tmp.path() / "agencies.toml",
+             "[[agency]]\nname = \"one\"\nsubheadings = [\"one\", \"(the )?first\"]\n"
+             "patterns = [\"alpha beta\", \"beta gamma\", \"beta\"]\nnot = [\"alpha beta( gamma)?\", \"zeta\"]\n\n"
+             "[[agency]]\nname = \"two\"\nsubheadings = [\"first|second\"]\npatterns = [\"gamma\", \"ga\"]\n");
+  const RuleSet rules = RuleSet::load(tmp.path());
+  const AgencyRules& r = rules.agencies();
+  REQUIRE(r.uses_pattern_sets());
+  for (std::string t : {"alpha beta", "alpha beta gamma", "alpha beta gamma beta", "beta gamma", "zeta beta",
+                        "alpha betagamma", "gamma", "galaxy", "ga ga"}) {
+    CAPTURE(t);
+    CHECK(r.agencies_in(t) == reference_agencies_in(r, t));
+  }
+  CHECK(r.agencies_in("alpha beta") == Names{});
+  CHECK(r.agencies_in("alpha beta gamma beta") == Names{"one", "two"});
+  CHECK(r.agencies_in("ga ga") == Names{"two"});
+  CHECK(r.agency_of_subheading("First") == "one");  // the first agency whose subheading matches
+  CHECK(r.agency_of_subheading("second") == "two");
+  CHECK(r.agency_of_subheading("the second") == std::nullopt);
 }

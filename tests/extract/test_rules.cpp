@@ -206,3 +206,41 @@ TEST_CASE("an override adds heading aliases, fixes text before sectioning and pi
   CHECK_FALSE(without.inspection_start);
   CHECK_FALSE(without.theme);
 }
+
+TEST_CASE("patterns are checked at load and compiled on first use") {
+  RuleSet r = RuleSet::load(jtai::test::rules_dir());
+  const Pattern& p = r.boilerplate().front();
+  CHECK_FALSE(p.compiled->compiled());
+  CHECK(p.search("Yours sincerely,"));
+  CHECK(p.compiled->compiled());
+  // Copies share the compiled RE2.
+  RuleSet copy = r;
+  CHECK(copy.boilerplate().front().compiled->compiled());
+  CHECK_FALSE(copy.boilerplate().back().compiled->compiled());
+}
+
+TEST_CASE("a pattern too large for RE2 names file and line: at load when it has a large bound, else on first use") {
+  TempDir tmp;
+  copy_rules(tmp.path());
+  edit(tmp.path() / "sections.toml", "  'yours sincerely,?',\n", "  'yours sincerely,?',\n  '\\pL{1000}',\n");
+  long line = 0;
+  std::string msg = rule_error(tmp.path(), &line);
+  CHECK(line == 189);
+  CHECK(msg.find("sections.toml:189: bad RE2 pattern '\\pL{1000}': pattern too large") == 0);
+
+  TempDir tmp2;
+  copy_rules(tmp2.path());
+  std::string big;
+  for (int i = 0; i < 20; ++i) big += "\\pL{99}";
+  edit(tmp2.path() / "sections.toml", "  'yours sincerely,?',\n", "  'yours sincerely,?',\n  '" + big + "',\n");
+  RuleSet r = RuleSet::load(tmp2.path());
+  const Pattern& p = r.boilerplate()[1];
+  REQUIRE(p.source == big);
+  try {
+    p.search("text");
+    FAIL("no RuleError thrown");
+  } catch (const jtai::RuleError& e) {
+    CHECK(e.line() == 189);
+    CHECK(std::string(e.what()).find("sections.toml:189: bad RE2 pattern '" + big + "': pattern too large") == 0);
+  }
+}
