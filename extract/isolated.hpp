@@ -1,10 +1,25 @@
 #pragma once
-// PDF parsing in sandboxed child processes. Poppler is the one part of jtai
+// PDF parsing in sandboxed worker processes. Poppler is the one part of jtai
 // that reads untrusted bytes with unbounded time and memory, so each PDF is
-// parsed (and its rules run) in a child forked after the rules are loaded
-// (start-up and rule loading are paid once) under a CPU limit, an
-// address-space limit and a wall-clock kill. A child that crashes, times out or
-// runs out of memory costs that one letter, never the run.
+// parsed (and its rules run) in a worker forked after the rules are loaded
+// (start-up and rule loading are paid once), at most `jobs` workers at once.
+// A worker is reused for many letters (one request and one length-prefixed
+// answer per letter over a socket), which saves a fork, the copy-on-write
+// faults on the parent's heap and RE2's lazily built automata per letter,
+// while every guarantee stays per letter:
+// - limits: RLIMIT_AS for the worker's whole life; RLIMIT_CPU renewed before
+//   each letter (CPU used so far + cpu_seconds), so SIGXCPU means "this
+//   letter"; a SIGKILL at each letter's wall-clock deadline;
+// - a worker that crashes, passes a limit or answers with damaged bytes costs
+//   only its letter in flight (the parent tolerates any bytes);
+// - exact blame: a letter that fails like that in a worker that had parsed
+//   other letters before may be the victim of what they left behind, so it is
+//   parsed once more in a fresh worker and only that verdict counts
+//   (IsolatedResult::retried_after says so); a failure in a fresh worker is final;
+// - flat memory: a worker is replaced after letters_per_worker letters, when
+//   its resident memory has grown by more than worker_rss_mb, or after any
+//   failure.
+// No worker outlives run(), also when it throws or is stopped.
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -19,6 +34,10 @@ struct IsolationLimits {
   double wall_seconds = 120;  // killed (SIGKILL) after this long
   double cpu_seconds = 60;    // RLIMIT_CPU
   long long memory_mb = 2048; // RLIMIT_AS: the child's whole address space
+  // Worker recycling (not in site.toml): a worker is replaced after this many
+  // letters, or once its resident memory has grown by more than worker_rss_mb.
+  int letters_per_worker = 50;
+  long long worker_rss_mb = 256;
 
   // [extraction] in rules_dir/site.toml (timeout_seconds, cpu_seconds,
   // memory_mb); a missing file or table keeps the defaults. Throws RuleError.
@@ -46,7 +65,12 @@ struct IsolatedResult {
   std::string reason;            // one line, for every status but ok
   std::optional<Report> report;  // ok only
   std::string layout;            // encode_layout() of the parsed PDF; ok only
-  double seconds = 0;            // wall-clock time of the child
+  double seconds = 0;            // wall-clock time of the letter in its worker
+  long worker_pid = 0;           // the worker process that gave this verdict (0: none started)
+  int worker_letters = 0;        // letters that worker had parsed before this one (0: a fresh worker)
+  // Set when the letter first failed in a reused worker and was parsed again
+  // in a fresh one (whose verdict is the one above): that first failure.
+  std::string retried_after;
 
   // A failure of the sandbox kind: the letter is quarantined rather than retried every run.
   bool quarantine() const {
