@@ -2,10 +2,13 @@
 
 #include "tests/support/pdf_builder.hpp"
 
-#include <cstdio>
+#include <doctest/doctest.h>
+
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 
+#include "common/files.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace jtai::test {
@@ -173,6 +176,14 @@ void write_text(const std::filesystem::path& file, const std::string& text) {
   std::filesystem::create_directories(file.parent_path());
   std::ofstream out(file, std::ios::binary);
   out << text;
+}
+
+void edit(const std::filesystem::path& file, const std::string& from, const std::string& to) {
+  std::string s = jtai::read_file(file);
+  auto at = s.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, "fixture text not found: " << from);
+  s.replace(at, from.size(), to);
+  write_text(file, s);
 }
 
 const extract::RuleSet& shipped_rules() {

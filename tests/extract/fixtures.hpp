@@ -56,5 +56,7 @@ std::string make_pdf(const std::vector<std::vector<PdfText>>& pages, bool encryp
 // Writes a copy of the repository's rules/ into dir (so a test can break one file).
 void copy_rules(const std::filesystem::path& dir);
 void write_text(const std::filesystem::path& file, const std::string& text);
+// Replaces the first occurrence of `from` in `file` (a copied rule file); fails the test when absent.
+void edit(const std::filesystem::path& file, const std::string& from, const std::string& to);
 
 }  // namespace jtai::test

@@ -27,13 +27,7 @@ const AgencyRules& repo_rules() {
 
 Names in(const std::string& text) { return repo_rules().agencies_in(text); }
 
-void edit(const std::filesystem::path& file, const std::string& from, const std::string& to) {
-  std::string s = jtai::read_file(file);
-  auto at = s.find(from);
-  REQUIRE_MESSAGE(at != std::string::npos, "fixture text not found: " << from);
-  s.replace(at, from.size(), to);
-  write_text(file, s);
-}
+using jtai::test::edit;
 
 std::string agency_error(const std::filesystem::path& dir, long* line = nullptr) {
   try {

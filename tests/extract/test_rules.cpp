@@ -14,14 +14,7 @@ using jtai::test::TempDir;
 using jtai::test::write_text;
 
 namespace {
-// Replaces the first occurrence of `from` in a rule file.
-void edit(const std::filesystem::path& file, const std::string& from, const std::string& to) {
-  std::string s = jtai::read_file(file);
-  auto at = s.find(from);
-  REQUIRE_MESSAGE(at != std::string::npos, "fixture text not found: " << from);
-  s.replace(at, from.size(), to);
-  write_text(file, s);
-}
+using jtai::test::edit;
 
 // Loads and returns the RuleError message (fails the test when none is thrown).
 std::string rule_error(const std::filesystem::path& dir, long* line = nullptr, std::string* file = nullptr) {

@@ -441,11 +441,7 @@ TEST_CASE("errors in the new rule keys name file and line") {
     jtai::test::TempDir tmp;
     jtai::test::copy_rules(tmp.path());
     auto file = tmp.path() / "dates.toml";
-    std::string s = jtai::read_file(file);
-    auto at = s.find(from);
-    REQUIRE(at != std::string::npos);
-    s.replace(at, from.size(), to);
-    jtai::test::write_text(file, s);
+    jtai::test::edit(file, from, to);
     try {
       RuleSet::load(tmp.path());
     } catch (const jtai::RuleError& e) {
