@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/process.hpp"
 #include "crawler/rule_usage.hpp"
 #include "refresh/lock.hpp"
 #include "refresh/reextract.hpp"
@@ -100,11 +101,6 @@ std::string plural(int n, const std::string& one, const std::string& many) {
 }
 
 }  // namespace
-
-bool process_alive(int64_t pid) {
-  if (pid <= 0) return false;
-  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
-}
 
 StatusReport read_status(const fs::path& data_dir, int max_runs, bool full_check) {
   fs::path db_path = data_dir / store::kDatabaseName;

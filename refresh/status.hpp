@@ -1,5 +1,6 @@
 #pragma once
 // What `jtai status` shows, read from DIR/jtai.sqlite without writing to it.
+#include "common/process.hpp"
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -59,7 +60,7 @@ StatusReport read_status(const std::filesystem::path& data_dir, int max_runs = 1
 std::string format_status(const StatusReport& report);
 nlohmann::ordered_json status_to_json(const StatusReport& report);
 
-// True when a process with this pid exists.
-bool process_alive(int64_t pid);
+// Whether a process still runs: jtai::process_alive (common/process.hpp).
+using jtai::process_alive;
 
 }  // namespace jtai::refresh

@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "common/error.hpp"
+#include "common/process.hpp"
 #include "store/migrations.hpp"
 
 namespace jtai::store {
@@ -208,12 +209,6 @@ std::optional<CurrentExtraction> current_extraction(Db& db, int64_t publication_
   CurrentExtraction current{st.column_int(0), st.column_text(1)};
   st.reset();
   return current;
-}
-
-bool process_alive(int64_t pid) {
-  if (pid <= 0) return false;
-  if (::kill(static_cast<pid_t>(pid), 0) == 0) return true;
-  return errno == EPERM;  // exists, owned by someone else
 }
 
 }  // namespace

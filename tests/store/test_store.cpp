@@ -265,6 +265,29 @@ TEST_CASE("close_abandoned_runs fails runs whose process is gone, keeps live one
   CHECK(closed->messages[0].find("abandoned") != std::string::npos);
 }
 
+TEST_CASE("close_abandoned_runs fails the run of a process that exited but was not yet reaped") {
+  test::TempDir dir;
+  Store s(dir.path());
+  int64_t killed = s.begin_run("refresh", "");
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  // Not reaped yet: the pid is a zombie, which kill(pid, 0) still reports as existing.
+  for (int i = 0; i < 200; ++i) {
+    if (siginfo_t info{}; waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+                          info.si_pid == child)
+      break;
+    usleep(10'000);
+  }
+  {
+    auto st = s.db().prepare("UPDATE runs SET pid = ?1 WHERE id = ?2");
+    st.bind(1, static_cast<int64_t>(child)).bind(2, killed);
+    st.run();
+  }
+  s.close_abandoned_runs();
+  waitpid(child, nullptr, 0);
+  CHECK(s.run(killed)->status == RunStatus::failed);
+}
+
 TEST_CASE("layouts and http cache round-trip") {
   test::TempDir dir;
   Store s(dir.path());
