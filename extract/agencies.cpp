@@ -23,9 +23,78 @@ std::string lower_ascii(std::string_view s) {
   return out;
 }
 
+// Which of many patterns match a text, in one pass (RE2::Set). Each pattern is
+// parsed into the set as the rules load (that parse is its syntax check, so
+// it is parsed once); the set is compiled on first use. matching() returns
+// false when the set cannot answer (RE2 could not compile it, or its DFA ran
+// out of memory on this text): the caller then tries the patterns one by one,
+// so the answer never depends on the set.
+class PatternSet {
+ public:
+  explicit PatternSet(RE2::Anchor anchor) : set_(options(), anchor) {}
+
+  // Parses p's regex into the set; returns RE2's error, empty when it parsed.
+  std::string add(const Pattern& p) {
+    std::string error;
+    if (set_.Add(p.compiled->regex(), &error) < 0) return error.empty() ? "invalid pattern" : error;
+    ++size_;
+    return {};
+  }
+  size_t size() const { return size_; }
+
+  bool usable() const {
+    std::call_once(once_, [this] { compiled_ = set_.Compile(); });
+    return compiled_;
+  }
+
+  // The indices (ascending) of the patterns that match somewhere in text
+  // (UNANCHORED) or match all of it (ANCHOR_BOTH).
+  bool matching(std::string_view text, std::vector<int>& out) const {
+    out.clear();
+    if (!usable()) return false;
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    if (!set_.Match(re2::StringPiece(text.data(), text.size()), &out, &info) && info.kind != RE2::Set::kNoError)
+      return false;
+    std::sort(out.begin(), out.end());
+    return true;
+  }
+
+ private:
+  static RE2::Options options() {
+    RE2::Options options;
+    options.set_case_sensitive(false);
+    options.set_log_errors(false);
+    return options;
+  }
+  mutable RE2::Set set_;  // Compile() is not const; it runs once, under once_
+  size_t size_ = 0;
+  mutable std::once_flag once_;
+  mutable bool compiled_ = false;
+};
+
+}  // namespace
+
+// Every agency's mentions, exclusions and subheadings in one set each, in the
+// rule file's order; first_* say where each agency's patterns start.
+struct AgencyRules::Matchers {
+  PatternSet mentions{RE2::UNANCHORED}, exclusions{RE2::UNANCHORED}, subheadings{RE2::ANCHOR_BOTH};
+  std::vector<size_t> first_mention, first_exclusion, first_subheading;
+
+  void begin_agency() {
+    first_mention.push_back(mentions.size());
+    first_exclusion.push_back(exclusions.size());
+    first_subheading.push_back(subheadings.size());
+  }
+  void end() { begin_agency(); }  // the totals close the last agency's range
+};
+
+namespace {
+
+// Reads the rule file into agencies, parsing each pattern into its set in
+// `sets` as it goes (a pattern RE2 cannot parse stops the load there).
 class AgencyLoader {
  public:
-  explicit AgencyLoader(std::string file) : file_(std::move(file)) {}
+  AgencyLoader(std::string file, AgencyRules::Matchers& sets) : file_(std::move(file)), sets_(sets) {}
 
   std::vector<AgencyRule> load(const std::filesystem::path& path) {
     if (!std::filesystem::exists(path)) throw RuleError(file_, 0, "rule file is missing");
@@ -57,12 +126,14 @@ class AgencyLoader {
       rule.name = name->as_string()->get();
       if (!names.insert(lower_ascii(straighten_apostrophes(rule.name))).second)
         fail(*name, "agency '" + rule.name + "' is defined twice");
-      rule.subheadings = patterns(t, "subheadings", false, false);
-      rule.mentions = patterns(t, "patterns", true, true);
-      rule.exclusions = patterns(t, "not", false, false);
+      sets_.begin_agency();
+      rule.subheadings = patterns(t, "subheadings", false, false, sets_.subheadings);
+      rule.mentions = patterns(t, "patterns", true, true, sets_.mentions);
+      rule.exclusions = patterns(t, "not", false, false, sets_.exclusions);
       out.push_back(std::move(rule));
     }
     if (out.empty()) throw RuleError(file_, 1, "no [[agency]] tables");
+    sets_.end();
     return out;
   }
 
@@ -71,15 +142,19 @@ class AgencyLoader {
     throw RuleError(file_, static_cast<long>(node.source().begin.line), what);
   }
 
-  Pattern compile(const toml::node& node, bool whole_words) const {
+  Pattern compile(const toml::node& node, bool whole_words, PatternSet& set) const {
     if (!node.is_string()) fail(node, "a pattern must be a string");
     std::string source = node.as_string()->get();
     if (source.empty()) fail(node, "empty pattern");
     std::string regex = whole_words ? "\\b(?:" + source + ")\\b" : source;
-    return Pattern::make(std::move(source), file_, static_cast<long>(node.source().begin.line), std::move(regex));
+    const auto line = static_cast<long>(node.source().begin.line);
+    Pattern p = Pattern::make(source, file_, line, std::move(regex), Pattern::SyntaxCheck::by_caller);
+    if (std::string error = set.add(p); !error.empty()) bad_pattern(file_, line, source, error);
+    return p;
   }
 
-  std::vector<Pattern> patterns(const toml::table& t, std::string_view key, bool required, bool whole_words) const {
+  std::vector<Pattern> patterns(const toml::table& t, std::string_view key, bool required, bool whole_words,
+                                PatternSet& set) const {
     std::vector<Pattern> out;
     const toml::node* n = t.get(key);
     if (!n) {
@@ -87,12 +162,13 @@ class AgencyLoader {
       return out;
     }
     if (!n->is_array()) fail(*n, "'" + std::string(key) + "' must be an array of pattern strings");
-    for (const auto& item : *n->as_array()) out.push_back(compile(item, whole_words));
+    for (const auto& item : *n->as_array()) out.push_back(compile(item, whole_words, set));
     if (required && out.empty()) fail(*n, "'" + std::string(key) + "' needs at least one pattern");
     return out;
   }
 
   std::string file_;
+  AgencyRules::Matchers& sets_;
 };
 
 // Calls f(begin, end) for each successive non-overlapping match; f returns
@@ -147,49 +223,6 @@ std::vector<size_t> all_ids(size_t n) {
   return ids;
 }
 
-// Which of many patterns match a text, in one pass (RE2::Set), compiled on
-// first use. matching() returns false when the set cannot answer (RE2 could
-// not compile it, or its DFA ran out of memory on this text): the caller then
-// tries the patterns one by one, so the answer never depends on the set.
-class PatternSet {
- public:
-  explicit PatternSet(RE2::Anchor anchor) : anchor_(anchor) {}
-  void add(const Pattern& p) { regexes_.push_back(p.compiled->regex()); }
-  size_t size() const { return regexes_.size(); }
-
-  bool usable() const {
-    std::call_once(once_, [this] {
-      RE2::Options options;
-      options.set_case_sensitive(false);
-      options.set_log_errors(false);
-      auto set = std::make_unique<RE2::Set>(options, anchor_);
-      for (const auto& r : regexes_)
-        if (set->Add(r, nullptr) < 0) return;
-      if (!set->Compile()) return;
-      set_ = std::move(set);
-    });
-    return set_ != nullptr;
-  }
-
-  // The indices (ascending) of the patterns that match somewhere in text
-  // (UNANCHORED) or match all of it (ANCHOR_BOTH).
-  bool matching(std::string_view text, std::vector<int>& out) const {
-    out.clear();
-    if (!usable()) return false;
-    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-    if (!set_->Match(re2::StringPiece(text.data(), text.size()), &out, &info) && info.kind != RE2::Set::kNoError)
-      return false;
-    std::sort(out.begin(), out.end());
-    return true;
-  }
-
- private:
-  RE2::Anchor anchor_;
-  std::vector<std::string> regexes_;
-  mutable std::once_flag once_;
-  mutable std::unique_ptr<RE2::Set> set_;
-};
-
 // The ids of agency a's patterns among a set's hits; `first` holds where each
 // agency's patterns start in the set (and the total at the end).
 std::vector<size_t> ids_of(const std::vector<int>& hits, const std::vector<size_t>& first, size_t a) {
@@ -221,32 +254,11 @@ std::string straighten_apostrophes(std::string_view text) {
   return out;
 }
 
-// Every agency's mentions, exclusions and subheadings in one set each, in the
-// rule file's order; first_* say where each agency's patterns start.
-struct AgencyRules::Matchers {
-  PatternSet mentions{RE2::UNANCHORED}, exclusions{RE2::UNANCHORED}, subheadings{RE2::ANCHOR_BOTH};
-  std::vector<size_t> first_mention, first_exclusion, first_subheading;
-
-  explicit Matchers(const std::vector<AgencyRule>& agencies) {
-    auto add = [](PatternSet& set, std::vector<size_t>& first, const std::vector<Pattern>& patterns) {
-      first.push_back(set.size());
-      for (const auto& p : patterns) set.add(p);
-    };
-    for (const auto& a : agencies) {
-      add(mentions, first_mention, a.mentions);
-      add(exclusions, first_exclusion, a.exclusions);
-      add(subheadings, first_subheading, a.subheadings);
-    }
-    first_mention.push_back(mentions.size());
-    first_exclusion.push_back(exclusions.size());
-    first_subheading.push_back(subheadings.size());
-  }
-};
-
 AgencyRules AgencyRules::load(const std::filesystem::path& file, const std::string& display_name) {
   AgencyRules rules;
-  rules.agencies_ = AgencyLoader(display_name).load(file);
-  rules.matchers_ = std::make_shared<const Matchers>(rules.agencies_);
+  auto sets = std::make_shared<Matchers>();
+  rules.agencies_ = AgencyLoader(display_name, *sets).load(file);
+  rules.matchers_ = std::move(sets);
   return rules;
 }
 

@@ -44,7 +44,7 @@ class AgencyRules {
   // turn; both give the same answers. False only when RE2 cannot build a set.
   bool uses_pattern_sets() const;
 
-  struct Matchers;  // the RE2::Sets, built on first use (agencies.cpp)
+  struct Matchers;  // the RE2::Sets: parsed as the rules load, compiled on first use (agencies.cpp)
 
  private:
   std::vector<AgencyRule> agencies_;

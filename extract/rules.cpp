@@ -111,9 +111,51 @@ const re2::RE2& LazyRegex::get() const {
 
 bool LazyRegex::compiled() const { return done_.load(std::memory_order_acquire); }
 
-Pattern Pattern::make(std::string source, const std::string& file, long line, std::string regex) {
-  if (std::string error = syntax_error(regex); !error.empty())
-    throw RuleError(file, line, "bad RE2 pattern '" + source + "': " + error);
+void bad_pattern(const std::string& file, long line, const std::string& source, const std::string& error) {
+  throw RuleError(file, line, "bad RE2 pattern '" + source + "': " + error);
+}
+
+std::vector<std::string> group_names(std::string_view re) {
+  // After RE2 accepted the syntax, "(?P<" (or RE2's newer "(?<") opens a named
+  // group wherever it is not escaped, quoted (\Q...\E) or in a class ([...]).
+  std::vector<std::string> names;
+  const size_t n = re.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (re[i] == '\\') {
+      if (i + 1 < n && re[i + 1] == 'Q') {
+        size_t end = re.find("\\E", i + 2);
+        if (end == std::string_view::npos) break;
+        i = end + 1;
+      } else {
+        ++i;  // the escaped character; \x{..} and \p{..} hold no '(' or '['
+      }
+    } else if (re[i] == '[') {
+      size_t j = i + 1;
+      if (j < n && re[j] == '^') ++j;
+      if (j < n && re[j] == ']') ++j;  // a ']' first in a class is literal
+      while (j < n && re[j] != ']') {
+        if (re[j] == '\\') j += 2;
+        else if (size_t posix = re.substr(j, 2) == "[:" ? re.find(":]", j + 2) : std::string_view::npos;
+                 posix != std::string_view::npos)
+          j = posix + 2;  // [[:alpha:]], found as RE2 finds it: the first ":]" after "[:"
+        else
+          ++j;
+      }
+      i = j;
+    } else if (re.substr(i, 3) == "(?<" || re.substr(i, 4) == "(?P<") {
+      size_t begin = i + (re[i + 2] == 'P' ? 4 : 3);
+      size_t end = re.find('>', begin);
+      if (end == std::string_view::npos) break;
+      names.emplace_back(re.substr(begin, end - begin));
+      i = end;
+    }
+  }
+  return names;
+}
+
+Pattern Pattern::make(std::string source, const std::string& file, long line, std::string regex, SyntaxCheck check) {
+  if (check == SyntaxCheck::here)
+    if (std::string error = syntax_error(regex); !error.empty()) bad_pattern(file, line, source, error);
   Pattern p;
   p.file = file;
   p.line = line;
@@ -395,11 +437,13 @@ class RuleLoader {
 
   void check_groups(const Pattern& p, std::initializer_list<std::string> required,
                     std::initializer_list<std::string> optional) const {
-    const auto& names = p.re().NamedCapturingGroups();
+    // Read from the pattern's text: compiling every date pattern here would
+    // cost each run more than the few it goes on to use.
+    const std::vector<std::string> names = group_names(p.compiled->regex());
     for (const auto& r : required)
-      if (!names.count(r))
+      if (std::find(names.begin(), names.end(), r) == names.end())
         throw RuleError(p.file, p.line, "pattern '" + p.source + "' needs a named group (?P<" + r + ">...)");
-    for (const auto& [name, _] : names)
+    for (const auto& name : names)
       if (std::find(required.begin(), required.end(), name) == required.end() &&
           std::find(optional.begin(), optional.end(), name) == optional.end())
         throw RuleError(p.file, p.line, "pattern '" + p.source + "' has unknown group name '" + name + "'");

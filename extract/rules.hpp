@@ -58,8 +58,12 @@ struct Pattern {
   std::shared_ptr<const LazyRegex> compiled;
 
   // `regex` is what RE2 matches (the source itself, or the source wrapped).
-  // Throws RuleError naming file and line when its syntax is wrong.
-  static Pattern make(std::string source, const std::string& file, long line, std::string regex);
+  // Throws RuleError naming file and line when its syntax is wrong, unless the
+  // caller parses it with RE2 itself (SyntaxCheck::by_caller: agencies.cpp adds
+  // each pattern to an RE2::Set at load) and reports errors with bad_pattern().
+  enum class SyntaxCheck { here, by_caller };
+  static Pattern make(std::string source, const std::string& file, long line, std::string regex,
+                      SyntaxCheck check = SyntaxCheck::here);
   static Pattern make(std::string source, const std::string& file, long line) {
     std::string regex = source;
     return make(std::move(source), file, line, std::move(regex));
@@ -76,6 +80,13 @@ struct Pattern {
   // The value of the named group after search(); empty when absent.
   std::string named(std::string_view text, const std::string& group) const;
 };
+
+// The RuleError for a pattern RE2 cannot parse, worded as every rule file's.
+[[noreturn]] void bad_pattern(const std::string& file, long line, const std::string& source, const std::string& error);
+
+// The names of the named groups ((?P<name>...)) in a pattern RE2 has parsed,
+// in order, read from its text without compiling it.
+std::vector<std::string> group_names(std::string_view regex);
 
 // Sections the extractor knows. Heading aliases map a heading to one of them.
 enum class SectionId {

@@ -170,6 +170,18 @@ TEST_CASE("agency rule mistakes name file and line") {
   CHECK(msg.find("agencies.toml:5:") == 0);
   CHECK(msg.find("'(unclosed'") != std::string::npos);
 
+  // A subheading (matched whole) and a `not` wording are parsed into their own sets: same errors.
+  write_text(tmp.path() / "agencies.toml",
+             "[[agency]]\nname = \"police\"\nsubheadings = [\"police\", \"[z-a]\"]\npatterns = [\"police\"]\n");
+  msg = agency_error(tmp.path(), &line);
+  CHECK(line == 3);
+  CHECK(msg.find("agencies.toml:3: bad RE2 pattern '[z-a]': invalid character class range") == 0);
+  write_text(tmp.path() / "agencies.toml",
+             "[[agency]]\nname = \"police\"\npatterns = [\"police\"]\nnot = [\n  \"a\",\n  \"b**\",\n]\n");
+  msg = agency_error(tmp.path(), &line);
+  CHECK(line == 6);
+  CHECK(msg.find("agencies.toml:6: bad RE2 pattern 'b**': bad repetition operator") == 0);
+
   write_text(tmp.path() / "agencies.toml", "[[agency]]\nname = \"police\"\npatterns = [\"police\"]\nalias = [\"x\"]\n");
   msg = agency_error(tmp.path(), &line);
   CHECK(line == 4);

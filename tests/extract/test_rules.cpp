@@ -1,5 +1,10 @@
 // Loading rule files: versions, errors naming file and line, authority overrides.
 #include <doctest/doctest.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <functional>
+#include <toml++/toml.h>
 
 #include "common/error.hpp"
 #include "common/files.hpp"
@@ -147,6 +152,52 @@ TEST_CASE("date patterns must have the named groups the extractor reads") {
   CHECK(msg.find("(?P<day>") != std::string::npos);
 }
 
+TEST_CASE("group names read from a pattern's text are RE2's, for every rule pattern and tricky syntax") {
+  auto re2_names = [](const std::string& regex) {
+    RE2 re(regex);
+    REQUIRE_MESSAGE(re.ok(), regex);
+    std::vector<std::pair<int, std::string>> by_index;
+    for (const auto& [name, index] : re.NamedCapturingGroups()) by_index.emplace_back(index, name);
+    std::sort(by_index.begin(), by_index.end());
+    std::vector<std::string> names;
+    for (const auto& [index, name] : by_index) names.push_back(name);
+    return names;
+  };
+  std::vector<std::string> regexes = {
+      R"((?P<a>x)(?P<b>y(?P<c>z)))",
+      R"(\(?P<x>a\)(?P<real>b))",           // escaped parentheses are not a group
+      R"([(?P<x>a)](?P<after_class>b))",     // nor is a "(?P<" inside a class
+      R"([]a(?P<x>](?P<after_bracket>b))",   // ']' first in a class is literal
+      R"([^]a(](?P<negated>b))",
+      R"([[:alpha:](?P<x>](?P<posix>b))",    // a POSIX class inside a class
+      R"(\Q(?P<x>a)\E(?P<quoted>b))",        // \Q...\E quotes
+      R"((?i)(?P<day>\d{1,2})\x{28}(?:st|nd)?(?P<month>[A-Za-z]{3,9}))",
+      R"(\[(?P<after_escaped_bracket>b)\])",
+      "no groups at all",
+  };
+  // Every string in the rule files that RE2 accepts: each pattern, and names that read as patterns.
+  std::function<void(const toml::node&)> collect = [&](const toml::node& node) {
+    if (const auto* str = node.as_string()) {
+      if (RE2(str->get(), RE2::Quiet).ok()) regexes.push_back(str->get());
+    } else if (const auto* array = node.as_array()) {
+      for (const auto& item : *array) collect(item);
+    } else if (const auto* table = node.as_table()) {
+      for (const auto& [key, value] : *table) collect(value);
+    }
+  };
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(jtai::test::rules_dir()))
+    if (entry.path().extension() == ".toml") collect(toml::parse_file(entry.path().string()));
+  CHECK(regexes.size() > 1000);
+  size_t with_groups = 0;
+  for (const auto& regex : regexes) {
+    CAPTURE(regex);
+    auto expected = re2_names(regex);
+    with_groups += expected.empty() ? 0 : 1;
+    CHECK(group_names(regex) == expected);
+  }
+  CHECK(with_groups >= 8);
+}
+
 TEST_CASE("authority override files: name, keys, pins need a reason") {
   TempDir tmp;
   copy_rules(tmp.path());
@@ -202,6 +253,9 @@ TEST_CASE("an override adds heading aliases, fixes text before sectioning and pi
 
 TEST_CASE("patterns are checked at load and compiled on first use") {
   RuleSet r = RuleSet::load(jtai::test::rules_dir());
+  // Date patterns too: their named groups are checked without compiling them.
+  for (const auto* dates : {&r.letter_date(), &r.fieldwork_dates(), &r.fieldwork_week()})
+    for (const Pattern& d : *dates) CHECK_FALSE(d.compiled->compiled());
   const Pattern& p = r.boilerplate().front();
   CHECK_FALSE(p.compiled->compiled());
   CHECK(p.search("Yours sincerely,"));
