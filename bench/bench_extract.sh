@@ -62,6 +62,16 @@ jtai_multi() { xargs -0 sh -c '"$0" extract "$@" >/dev/null 2>&1; s=$?; [ $s -eq
 mupdf_per_job() { xargs -0 -n"$half" -P"$jobs" "$mupdf_python" "$work/mupdf.py" < "$work/list"; }
 mupdf_per_file() { xargs -0 -n1 -P"$jobs" "$mupdf_python" "$work/mupdf.py" < "$work/list"; }
 pdftotext_per_file() { xargs -0 -n1 -P"$jobs" sh -c 'pdftotext "$0" /dev/null' < "$work/list"; }
+# Poppler alone with jtai's one trick: copies whose catalog key /OutputIntents is
+# renamed (same length) as extract/layout.cpp does, so no ICC transform is built.
+mkdir -p "$work/hidden"
+i=0
+while IFS= read -r -d '' f; do
+  i=$((i + 1))
+  perl -pe 's{/OutputIntents}{/OutputIntentX}g' "$f" > "$work/hidden/$i.pdf"
+done < "$work/list"
+find "$work/hidden" -name '*.pdf' -print0 | sort -z > "$work/hidden_list"
+pdftotext_hidden_per_file() { xargs -0 -n1 -P"$jobs" sh -c 'pdftotext "$0" /dev/null' < "$work/hidden_list"; }
 
 # Prints "wall cpu" in seconds (cpu = user + system of every process).
 measure() {
@@ -70,7 +80,7 @@ measure() {
   awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$work/time"
 }
 
-methods=(jtai_per_file pdftotext_per_file)
+methods=(jtai_per_file pdftotext_per_file pdftotext_hidden_per_file)
 [ $multi = 1 ] && methods+=(jtai_multi)
 [ $have_mupdf = 1 ] && methods+=(mupdf_per_job mupdf_per_file)
 declare -A wall cpu
@@ -84,8 +94,8 @@ for _ in $(seq "$rounds"); do  # alternating rounds, best kept
 done
 
 echo "corpus: $n PDFs, $jobs parallel jobs, best of $rounds alternating rounds; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '  %-44s %8s %8s %10s\n' "" "wall s" "cpu s" "cpu ms/PDF"
-row() { printf '  %-44s %8.2f %8.2f %10.1f\n' "$1" "${wall[$2]}" "${cpu[$2]}" "$(echo "${cpu[$2]} * 1000 / $n" | bc -l)"; }
+printf '  %-48s %8s %8s %10s\n' "" "wall s" "cpu s" "cpu ms/PDF"
+row() { printf '  %-48s %8.2f %8.2f %10.1f\n' "$1" "${wall[$2]}" "${cpu[$2]}" "$(echo "${cpu[$2]} * 1000 / $n" | bc -l)"; }
 row "jtai extract, one process per PDF" jtai_per_file
 if [ $multi = 1 ]; then row "jtai extract ${jflag[*]} FILE... (one process)" jtai_multi
 else echo "  jtai extract FILE...                          n/a (this build extracts one file per process)"; fi
@@ -94,6 +104,7 @@ if [ $have_mupdf = 1 ]; then
   row "MuPDF, one process per PDF" mupdf_per_file
 fi
 row "pdftotext, one process per PDF" pdftotext_per_file
+row "pdftotext, /OutputIntents hidden as jtai does" pdftotext_hidden_per_file
 ratio() { printf '  %-58s wall %5.2f  cpu %5.2f  %s\n' "$1" "$(echo "${wall[$2]} / ${wall[$3]}" | bc -l)" "$(echo "${cpu[$2]} / ${cpu[$3]}" | bc -l)" "$4"; }
 echo "ratios (below 1: jtai faster)"
 if [ $have_mupdf = 1 ]; then
@@ -102,6 +113,7 @@ if [ $have_mupdf = 1 ]; then
   ratio "jtai per-file / MuPDF per-file" jtai_per_file mupdf_per_file ""
 fi
 ratio "jtai per-file / pdftotext per-file" jtai_per_file pdftotext_per_file ""
+ratio "jtai per-file / pdftotext, intents hidden (Poppler alone)" jtai_per_file pdftotext_hidden_per_file ""
 
 if [ -x "$build/tests/golden/bench_stored_layouts" ]; then
   "$build/tests/golden/bench_stored_layouts" "$corpus/jtai" "$root/rules" | sed 's/^/  /'
