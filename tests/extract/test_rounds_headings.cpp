@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "extract/extractor.hpp"
+#include "extract/rounds.hpp"
 #include "tests/extract/fixtures.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -258,6 +259,50 @@ TEST_CASE("a letter outside every round's period, or of no round's theme, is war
     CHECK_FALSE(r.round);
     CHECK(r.theme == "other: online harms");
     CHECK(codes(r) == Strings{"unknown_theme", "outside_round"});
+  }
+}
+
+TEST_CASE("round periods are those the published sources state (rounds.toml 'source')") {
+  // Each pair: a fieldwork start just inside a period set from a source, and
+  // the round it must get without a warning.
+  struct Inside {
+    std::string focus, start, round;
+  };
+  const std::vector<Inside> inside = {
+      {"child sexual exploitation and missing", "2016-08-15", "2016-cse-missing"},  // February-August 2016
+      {"neglect", "2017-05-02", "2017-neglect"},                                    // May-December 2017
+      {"child exploitation", "2018-02-05", "2018-exploitation"},                    // February-July 2018
+      {"child exploitation", "2018-07-02", "2018-exploitation"},
+      {"domestic abuse", "2018-02-05", "2018-domestic-abuse"},                      // February-July 2018
+      {"sexual abuse in the family", "2019-05-13", "2018-csa-family"},              // September 2018-May 2019
+      {"criminal exploitation", "2022-04-25", "2022-criminal-exploitation"},        // from April 2022
+      {"children's mental health", "2020-02-24", "2019-mental-health"},             // September 2019-February 2020
+      {"children who are victims of domestic abuse", "2025-06-16", "2024-domestic-abuse-under-8"},  // to June 2025
+  };
+  for (const auto& c : inside) {
+    INFO(c.round << " " << c.start);
+    RoundChoice choice = choose_round(c.focus, c.start, rules());
+    REQUIRE(choice.round);
+    CHECK(choice.round->id == c.round);
+    CHECK_FALSE(choice.warning);
+  }
+  // Just outside: the sources say no round of the theme ran then.
+  struct Outside {
+    std::string focus, start, nearest;
+  };
+  const std::vector<Outside> outside = {
+      {"neglect", "2017-04-24", "2017-neglect"},                              // the neglect round began in May 2017
+      {"domestic abuse", "2018-08-06", "2018-domestic-abuse"},                // the 2018 revisit ended in July
+      {"children's mental health", "2020-03-09", "2019-mental-health"},       // the last inspections were in February 2020
+      {"children who are victims of domestic abuse", "2025-07-07", "2024-domestic-abuse-under-8"},
+  };
+  for (const auto& c : outside) {
+    INFO(c.nearest << " " << c.start);
+    RoundChoice choice = choose_round(c.focus, c.start, rules());
+    REQUIRE(choice.round);
+    CHECK(choice.round->id == c.nearest);
+    REQUIRE(choice.warning);
+    CHECK(choice.warning->code == "outside_round");
   }
 }
 

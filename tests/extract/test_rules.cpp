@@ -82,8 +82,8 @@ TEST_CASE("rounds.toml: loaded, and its mistakes name file and line") {
     CHECK(msg.find(expected) != std::string::npos);
   };
   broken("theme = \"neglect\"", "theme = \"neglected children\"", "not a [[theme]] name");
-  broken("fieldwork = [2016-02-01, 2016-07-31]", "fieldwork = [2016-07-31, 2016-02-01]", "ends before it starts");
-  broken("fieldwork = [2016-02-01, 2016-07-31]", "fieldwork = ['February 2016']", "'fieldwork' must be");
+  broken("fieldwork = [2016-02-01, 2016-08-31]", "fieldwork = [2016-08-31, 2016-02-01]", "ends before it starts");
+  broken("fieldwork = [2016-02-01, 2016-08-31]", "fieldwork = ['February 2016']", "'fieldwork' must be");
   broken("id = \"2017-neglect\"", "id = \"2016-cse-missing\"", "used twice");
   broken("sections = [\"improvements\", \"strengths\"]", "sections = [\"strenghts\"]", "'sections' entries");
   broken("letters = []", "letters = []\nyear = 2025", "unknown key 'year'");
