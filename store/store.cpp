@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
@@ -155,34 +156,102 @@ std::vector<FindingRow> findings_of(const extract::Report& report) {
   return out;
 }
 
-// Removes a publication's rows from search_items: called before an extraction is
-// deleted, so that the FTS delete trigger always sees the rows go (not a
-// foreign-key cascade).
-void unindex_items(Db& db, int64_t publication_id) {
-  auto& del = db.cached(
-      "DELETE FROM search_items WHERE extraction_id IN (SELECT id FROM extractions WHERE publication_id = ?1)");
-  del.bind(1, publication_id);
+// Removes one extraction's rows from search_items: called before the
+// extraction is deleted, so that the FTS delete trigger always sees the rows
+// go (not a foreign-key cascade).
+void unindex_extraction(Db& db, int64_t extraction_id) {
+  auto& del = db.cached("DELETE FROM search_items WHERE extraction_id = ?1");
+  del.bind(1, extraction_id);
   del.run();
 }
 
+// An item of search_items; what the full-text index holds of it is `indexed`.
+struct SearchItem {
+  int64_t id = 0;  // search_items.id, for rows already there
+  int64_t extraction_id = 0;
+  std::tuple<std::string, int64_t, std::optional<std::string>, std::optional<std::string>, std::string>
+      indexed;  // section, position, title, subheading, text
+  std::optional<std::string> agency;
+  std::string agencies;
+};
+
+std::vector<SearchItem> read_items(Statement& st, bool with_id) {
+  std::vector<SearchItem> out;
+  const int c = with_id ? 1 : 0;
+  while (st.step()) {
+    SearchItem i;
+    if (with_id) i.id = st.column_int(0);
+    i.extraction_id = st.column_int(c);
+    i.indexed = {st.column_text(c + 1), st.column_int(c + 2), st.column_optional_text(c + 3),
+                 st.column_optional_text(c + 4), st.column_text(c + 5)};
+    i.agency = st.column_optional_text(c + 6);
+    i.agencies = st.column_text(c + 7);
+    out.push_back(std::move(i));
+  }
+  st.reset();
+  return out;
+}
+
 // search_items holds the items of each publication's current jtai extraction
-// (see migration 4); this brings one publication's rows in step.
+// (see migration 4); this brings one publication's rows in step. A row whose
+// indexed columns (section, position, title, subheading, text) the current
+// extraction has too is kept and pointed at it, with its agencies: neither
+// is in the full-text index, so re-extracting a letter whose items did not
+// change (a new rules version, a program upgrade) costs the index nothing.
+// The other rows are deleted and the new items inserted; the triggers keep
+// search_fts in step with both.
 void index_current_items(Db& db, int64_t publication_id) {
-  unindex_items(db, publication_id);
-  auto& headline = db.cached(
-      "INSERT INTO search_items (extraction_id, section, position, text, agencies) "
-      "SELECT id, 'headline', 1, headline_findings, COALESCE(json_extract(report_json, '$.headline_agencies'), '[]') "
+  auto& wanted_st = db.cached(
+      "SELECT id, 'headline', 1, NULL, NULL, headline_findings, NULL, "
+      "COALESCE(json_extract(report_json, '$.headline_agencies'), '[]') "
       "FROM extractions WHERE publication_id = ?1 AND is_current = 1 AND kind = 'jtai' "
-      "AND COALESCE(headline_findings, '') != ''");
-  headline.bind(1, publication_id);
-  headline.run();
-  auto& items = db.cached(
-      "INSERT INTO search_items (extraction_id, section, position, title, subheading, text, agency, agencies) "
-      "SELECT f.extraction_id, f.section, f.position, f.title, f.subheading, f.text, f.agency, f.agencies "
+      "AND COALESCE(headline_findings, '') != '' "
+      "UNION ALL SELECT f.extraction_id, f.section, f.position, f.title, f.subheading, f.text, f.agency, f.agencies "
       "FROM findings f JOIN extractions e ON e.id = f.extraction_id "
       "WHERE e.publication_id = ?1 AND e.is_current = 1 AND e.kind = 'jtai'");
-  items.bind(1, publication_id);
-  items.run();
+  wanted_st.bind(1, publication_id);
+  std::vector<SearchItem> wanted = read_items(wanted_st, false);
+  auto& present_st = db.cached(
+      "SELECT s.id, s.extraction_id, s.section, s.position, s.title, s.subheading, s.text, s.agency, s.agencies "
+      "FROM search_items s JOIN extractions e ON e.id = s.extraction_id WHERE e.publication_id = ?1");
+  present_st.bind(1, publication_id);
+  std::vector<SearchItem> present = read_items(present_st, true);
+
+  std::map<decltype(SearchItem::indexed), std::vector<size_t>> unmatched;  // wanted items by what is indexed
+  for (size_t i = 0; i < wanted.size(); ++i) unmatched[wanted[i].indexed].push_back(i);
+  std::vector<bool> placed(wanted.size(), false);
+  auto& del = db.cached("DELETE FROM search_items WHERE id = ?1");
+  auto& repoint = db.cached("UPDATE search_items SET extraction_id = ?2, agency = ?3, agencies = ?4 WHERE id = ?1");
+  // Deletions first: a kept row then never meets a leaving row's (extraction, section, position).
+  std::vector<std::pair<const SearchItem*, size_t>> kept;
+  for (const auto& row : present) {
+    auto it = unmatched.find(row.indexed);
+    if (it == unmatched.end() || it->second.empty()) {
+      del.bind(1, row.id);
+      del.run();
+      continue;
+    }
+    kept.emplace_back(&row, it->second.back());
+    placed[it->second.back()] = true;
+    it->second.pop_back();
+  }
+  for (const auto& [row, i] : kept) {
+    const SearchItem& w = wanted[i];
+    if (row->extraction_id == w.extraction_id && row->agency == w.agency && row->agencies == w.agencies) continue;
+    repoint.bind(1, row->id).bind(2, w.extraction_id).bind(3, w.agency).bind(4, w.agencies);
+    repoint.run();
+  }
+  auto& ins = db.cached(
+      "INSERT INTO search_items (extraction_id, section, position, title, subheading, text, agency, agencies) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    if (placed[i]) continue;
+    const SearchItem& w = wanted[i];
+    const auto& [section, position, title, subheading, text] = w.indexed;
+    ins.bind(1, w.extraction_id).bind(2, section).bind(3, position).bind(4, title).bind(5, subheading);
+    ins.bind(6, text).bind(7, w.agency).bind(8, w.agencies);
+    ins.run();
+  }
 }
 
 std::vector<FindingKey> stored_findings(Db& db, int64_t extraction_id) {
@@ -452,11 +521,18 @@ SavedExtraction Store::save_extraction(int64_t publication_id, const std::string
     saved.findings_changed = previous->kind != kind || before != after;
   }
 
-  unindex_items(db_, publication_id);
   // One row per (publication, rules version): the same rules version run again replaces its own row.
-  auto& del = db_.cached("DELETE FROM extractions WHERE publication_id = ?1 AND rules_version = ?2");
-  del.bind(1, publication_id).bind(2, report.rules_version);
-  del.run();
+  auto& same = db_.cached("SELECT id FROM extractions WHERE publication_id = ?1 AND rules_version = ?2");
+  same.bind(1, publication_id).bind(2, report.rules_version);
+  std::optional<int64_t> replaced;
+  if (same.step()) replaced = same.column_int(0);
+  same.reset();
+  if (replaced) {
+    unindex_extraction(db_, *replaced);
+    auto& del = db_.cached("DELETE FROM extractions WHERE id = ?1");
+    del.bind(1, *replaced);
+    del.run();
+  }
   auto& clear = db_.cached("UPDATE extractions SET is_current = 0 WHERE publication_id = ?1 AND is_current = 1");
   clear.bind(1, publication_id);
   clear.run();
@@ -518,7 +594,7 @@ SavedExtraction Store::save_error_extraction(int64_t publication_id, const std::
     }
     int64_t old_id = existing.column_int(0);
     existing.reset();
-    unindex_items(db_, publication_id);
+    unindex_extraction(db_, old_id);
     auto del = db_.prepare("DELETE FROM extractions WHERE id = ?1");
     del.bind(1, old_id);
     del.run();

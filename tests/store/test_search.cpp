@@ -3,6 +3,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "store/search.hpp"
@@ -129,6 +130,64 @@ TEST_CASE("the index follows the current extraction: new rules, the same rules a
   s.rebuild_search_index();
   check_in_step(s);
   CHECK(find(s, "children").total == 1);
+}
+
+TEST_CASE("re-extraction keeps the index rows whose text did not change, and only re-indexes the rest") {
+  test::TempDir dir;
+  Store s(dir.path());
+  int64_t pub = add_publication(s, 80426, "Barnsley Council", "1");
+  s.save_extraction(pub, "sha1", report("v1", "2022-07-18", "front door"));
+  auto ids = [&] {
+    std::map<std::string, int64_t> out;  // text -> search_items.id
+    auto st = s.db().prepare("SELECT text, id FROM search_items");
+    while (st.step()) out[st.column_text(0)] = st.column_int(1);
+    return out;
+  };
+  const auto before = ids();
+  REQUIRE(before.size() == 6);  // the headline, four findings and the case study
+  // Counts the rows that enter or leave search_items, i.e. the FTS5 index's work.
+  s.db().exec("CREATE TEMP TABLE churn (n INTEGER); INSERT INTO churn VALUES (0);"
+              "CREATE TEMP TRIGGER churn_in AFTER INSERT ON search_items BEGIN UPDATE churn SET n = n + 1; END;"
+              "CREATE TEMP TRIGGER churn_out AFTER DELETE ON search_items BEGIN UPDATE churn SET n = n + 1; END;");
+  auto churn = [&] {
+    int64_t n = count(s.db(), "SELECT n FROM churn");
+    s.db().exec("UPDATE churn SET n = 0");
+    return n;
+  };
+
+  // New rules that change nothing: every row stays, pointed at the new extraction.
+  s.save_extraction(pub, "sha1", report("v2", "2022-07-18", "front door"));
+  check_in_step(s);
+  CHECK(churn() == 0);
+  CHECK(ids() == before);
+
+  // One text changes and one finding's agencies change: that text is re-indexed
+  // under a new row; the agencies are updated in place.
+  auto changed = report("v3", "2022-07-18", "front door");
+  changed.improvements[0].text = "Social workers do not always record what children say.";
+  changed.strengths[0].agencies = {"health"};
+  s.save_extraction(pub, "sha1", changed);
+  check_in_step(s);
+  CHECK(churn() == 2);  // one row out, one in
+  const auto after = ids();
+  CHECK(after.size() == 6);
+  CHECK(after.count("Social workers do not record the voice of the child.") == 0);
+  REQUIRE(after.count("Social workers do not always record what children say.") == 1);
+  for (const auto& [text, id] : before) CHECK(after.at("Social workers do not always record what children say.") != id);
+  for (const auto& [text, id] : before)
+    if (text != "Social workers do not record the voice of the child.") CHECK(after.at(text) == id);
+  CHECK(find(s, "voice").total == 0);
+  CHECK(find(s, "\"what children say\"").total == 1);
+  SearchQuery by_health;
+  by_health.agency = "health";
+  CHECK(find(s, "leaders", by_health).total == 1);
+
+  // Back to the first rules: the first extraction is current again, its texts come back.
+  s.save_extraction(pub, "sha1", report("v1", "2022-07-18", "front door"));
+  check_in_step(s);
+  CHECK(churn() == 2);  // the changed text out, the first one back in
+  CHECK(find(s, "voice").total == 1);
+  CHECK(find(s, "leaders", by_health).total == 0);
 }
 
 TEST_CASE("agencies are stored on findings and on the index") {
