@@ -1,5 +1,7 @@
 #include "export/cell_text.hpp"
 
+#include <algorithm>
+
 namespace jtai::exporter {
 
 bool starts_like_formula(std::string_view text) {
@@ -18,6 +20,11 @@ std::string guard_csv_cell(std::string_view text) {
 }
 
 std::string strip_control_characters(std::string_view text) {
+  auto is_control = [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return c < 0x20 && c != '\n' && c != '\t';  // '\r' included: CRLF and lone CR become '\n'
+  };
+  if (std::none_of(text.begin(), text.end(), is_control)) return std::string(text);  // nearly every cell
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
@@ -43,6 +50,8 @@ size_t utf8_length(unsigned char c) {
 }  // namespace
 
 FittedCell fit_excel_cell(std::string_view text) {
+  // A character takes at least as many UTF-8 bytes as UTF-16 units.
+  if (text.size() <= kExcelCellLimit) return {std::string(text), false};
   // Count UTF-16 code units: characters outside the BMP (4-byte UTF-8) take two.
   size_t units = 0;
   for (size_t i = 0; i < text.size();) {
@@ -105,6 +114,7 @@ std::string csv_record(const std::vector<std::string>& fields) {
 }
 
 std::string html_escape(std::string_view text) {
+  if (text.find_first_of("&<>\"'") == std::string_view::npos) return std::string(text);
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   for (char c : text) {

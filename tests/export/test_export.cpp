@@ -123,6 +123,9 @@ TEST_CASE("CSV fields follow RFC 4180") {
 TEST_CASE("HTML escaping and control characters") {
   CHECK(exporter::html_escape("<a href=\"x\">&'</a>") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
   CHECK(exporter::strip_control_characters("a\x01\x0c" "b\r\nc\td") == "ab\nc\td");
+  CHECK(exporter::strip_control_characters("line\rnext") == "line\nnext");
+  CHECK(exporter::strip_control_characters("plain text \u2014 caf\u00e9\n\tend") == "plain text \u2014 caf\u00e9\n\tend");
+  CHECK(exporter::html_escape("plain text \u2014 caf\u00e9") == "plain text \u2014 caf\u00e9");
 }
 
 TEST_CASE("Excel's cell limit: long text is cut at a character boundary with a marker") {
