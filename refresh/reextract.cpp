@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "common/error.hpp"
 #include "common/interrupt.hpp"
@@ -24,9 +25,40 @@ namespace {
 // chunk, whatever the number of letters.
 constexpr size_t kChunk = 64;
 
+// The stored letters (or those outdated for a rules version), read a page at
+// a time in the store's order; a page is a few MB whatever the store's size.
+class LetterPages {
+ public:
+  LetterPages(store::Store& store, std::optional<std::string> outdated_for, size_t page)
+      : store_(store), outdated_for_(std::move(outdated_for)), page_size_(std::max<size_t>(1, page)) {}
+
+  std::optional<store::StoredLetter> next() {
+    if (at_ == page_.size()) {
+      if (last_page_) return std::nullopt;
+      const store::StoredLetter* after = cursor_ ? &*cursor_ : nullptr;
+      page_ = outdated_for_ ? store_.letters_outdated_page(*outdated_for_, after, page_size_)
+                            : store_.stored_letters_page(after, page_size_);
+      at_ = 0;
+      last_page_ = page_.size() < page_size_;
+      if (page_.empty()) return std::nullopt;
+      cursor_ = page_.back();
+    }
+    return std::move(page_[at_++]);
+  }
+
+ private:
+  store::Store& store_;
+  std::optional<std::string> outdated_for_;
+  size_t page_size_;
+  std::vector<store::StoredLetter> page_;
+  size_t at_ = 0;
+  bool last_page_ = false;
+  std::optional<store::StoredLetter> cursor_;  // the last letter read: the next page starts after it
+};
+
 // One letter's work, filled in by a worker thread.
 struct Job {
-  const store::StoredLetter* letter = nullptr;
+  store::StoredLetter letter;
   std::optional<std::string> stored_layout;  // encoded, read from the store beforehand
   std::optional<store::CurrentRecord> current;  // read from the store beforehand
   std::optional<std::string> new_layout;     // encoded, when the PDF had to be parsed
@@ -76,7 +108,7 @@ void compare_with_current(Job& job) {
 // Runs the rules over the stored layout. A letter without a usable one is
 // left for the sandboxed PDF parser (needs_pdf). Any exception stays with the letter.
 void run_job(Job& job, const extract::RuleSet& rules) {
-  const auto& letter = *job.letter;
+  const auto& letter = job.letter;
   std::optional<int> urn = letter.publication.urn;
   try {
     if (!job.stored_layout) {
@@ -107,13 +139,13 @@ void parse_pdfs(store::Store& store, std::vector<Job>& jobs, const extract::Rule
   if (to_parse.empty() || interrupted()) return;
   const std::string rules_version{rules.version()};
   std::vector<extract::IsolatedTask> tasks;
-  for (Job* job : to_parse) tasks.push_back({store.data_dir() / job->letter->file.path, job->letter->publication.urn});
+  for (Job* job : to_parse) tasks.push_back({store.data_dir() / job->letter.file.path, job->letter.publication.urn});
   extract::IsolatedExtractor runner(rules, options.isolation.value_or(extract::IsolationLimits{}), options.jobs);
   runner.run(
       tasks,
       [&](size_t i, extract::IsolatedResult&& r) {
         Job& job = *to_parse[i];
-        const auto& letter = *job.letter;
+        const auto& letter = job.letter;
         const std::string name = letter_name(letter.authority_name, letter.publication.published_on);
         try {
           using S = extract::IsolatedResult::Status;
@@ -198,7 +230,7 @@ void save_job(store::Store& store, Job& job, ReextractResult& result);
 void save_chunk(store::Store& store, std::vector<Job>& jobs, ReextractResult& result) {
   store::Transaction tx(store.db());
   for (auto& job : jobs) {
-    const auto& letter = *job.letter;
+    const auto& letter = job.letter;
     if (!job.report) {
       if (!job.error.empty()) result.errors.push_back(job.error);
       continue;
@@ -214,7 +246,7 @@ void save_chunk(store::Store& store, std::vector<Job>& jobs, ReextractResult& re
 }
 
 void save_job(store::Store& store, Job& job, ReextractResult& result) {
-  const auto& letter = *job.letter;
+  const auto& letter = job.letter;
   store::Transaction letter_tx(store.db());  // a savepoint inside the chunk's transaction
   {
     ++result.extracted;
@@ -263,48 +295,69 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
   const std::string rules_version{rules.version()};
 
   // --only-outdated asks the database which letters need work: with nothing
-  // to do, no layout or record is read at all.
-  std::vector<store::StoredLetter> letters =
-      options.only_outdated ? store.letters_outdated_for(rules_version) : store.stored_letters();
-  result.letters = options.only_outdated ? store.count_stored_letters() : static_cast<int>(letters.size());
+  // to do, no layout or record is read at all. Letters come a page at a time,
+  // so memory does not grow with the store.
+  const std::optional<std::string> outdated_for =
+      options.only_outdated ? std::optional<std::string>(rules_version) : std::nullopt;
+  LetterPages pages(store, outdated_for, options.page);
+  result.letters = store.count_stored_letters();
 
   // Quarantined letters: skipped while their failure is for this PDF, program and rules version (unless
   // --retry-failed); otherwise due another try, even when their rules version is current.
-  if (auto quarantined = store.quarantined(); !quarantined.empty()) {
-    std::set<int64_t> skip, retry;
-    for (const auto& q : quarantined) {
-      if (!options.retry_failed && q.program_version == program_version() && q.rules_version == rules_version)
-        skip.insert(q.publication_id);
-      else
-        retry.insert(q.publication_id);
-    }
-    std::set<int64_t> present;
-    std::vector<store::StoredLetter> kept;
-    for (auto& l : letters) {
-      present.insert(l.publication.id);
-      if (skip.count(l.publication.id) && store.should_skip(l.publication.id, l.file.sha256, program_version(), rules_version))
-        ++result.skipped_quarantined;
-      else
-        kept.push_back(std::move(l));
-    }
-    letters = std::move(kept);
-    if (options.only_outdated) {
-      for (auto& l : store.stored_letters())
-        if (retry.count(l.publication.id) && !present.count(l.publication.id)) letters.push_back(std::move(l));
-      for (int64_t id : skip)
-        if (!present.count(id)) ++result.skipped_quarantined;
-    }
+  std::set<int64_t> skip, retry, seen;
+  for (const auto& q : store.quarantined()) {
+    if (!options.retry_failed && q.program_version == program_version() && q.rules_version == rules_version)
+      skip.insert(q.publication_id);
+    else
+      retry.insert(q.publication_id);
   }
+  std::vector<store::StoredLetter> retry_after;  // due a retry but not outdated: taken after the pages
+  bool pages_done = false;
+  auto next_letter = [&]() -> std::optional<store::StoredLetter> {
+    while (!pages_done) {
+      std::optional<store::StoredLetter> l = pages.next();
+      if (!l) {
+        pages_done = true;
+        if (options.only_outdated) {
+          for (int64_t id : retry)
+            if (!seen.count(id))
+              if (auto r = store.stored_letter(id)) retry_after.push_back(std::move(*r));
+          for (int64_t id : skip)
+            if (!seen.count(id)) ++result.skipped_quarantined;
+        }
+        // In the store's order, served from the back.
+        std::sort(retry_after.begin(), retry_after.end(), [](const auto& a, const auto& b) {
+          auto key = [](const store::StoredLetter& x) {
+            return std::make_tuple(x.publication.urn, x.publication.published_on.value_or(""), x.publication.id);
+          };
+          return key(a) > key(b);
+        });
+        break;
+      }
+      const int64_t id = l->publication.id;
+      if (skip.count(id) || retry.count(id)) seen.insert(id);
+      if (skip.count(id) && store.should_skip(id, l->file.sha256, program_version(), rules_version)) {
+        ++result.skipped_quarantined;
+        continue;
+      }
+      return l;
+    }
+    if (retry_after.empty()) return std::nullopt;
+    store::StoredLetter l = std::move(retry_after.back());
+    retry_after.pop_back();
+    return l;
+  };
 
-  auto load_chunk = [&](size_t begin) {
+  auto load_chunk = [&] {
     std::vector<Job> jobs;
-    size_t end = std::min(letters.size(), begin + kChunk);
-    jobs.reserve(end - begin);
-    for (size_t i = begin; i < end; ++i) {
+    jobs.reserve(kChunk);
+    while (jobs.size() < kChunk) {
+      std::optional<store::StoredLetter> letter = next_letter();
+      if (!letter) break;
       Job job;
-      job.letter = &letters[i];
-      job.stored_layout = store.load_layout(letters[i].file.sha256, extract::kLayoutVersion);
-      job.current = store.current_record(letters[i].publication.id);
+      job.letter = std::move(*letter);
+      job.stored_layout = store.load_layout(job.letter.file.sha256, extract::kLayoutVersion);
+      job.current = store.current_record(job.letter.publication.id);
       jobs.push_back(std::move(job));
     }
     return jobs;
@@ -328,9 +381,9 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
   };
 
   std::vector<Job> done;  // extracted, waiting to be saved
-  for (size_t begin = 0; begin < letters.size(); begin += kChunk) {
-    if (interrupted()) break;  // what is done so far is saved below
-    std::vector<Job> jobs = load_chunk(begin);
+  while (!interrupted()) {  // on an interrupt, what is done so far is saved below
+    std::vector<Job> jobs = load_chunk();
+    if (jobs.empty()) break;
     {
       std::jthread extracting([&] { extract_chunk(jobs); });
       if (!done.empty()) save_chunk(store, done, result);

@@ -22,6 +22,7 @@ struct ReextractOptions {
   std::optional<extract::IsolationLimits> isolation = std::nullopt;
   int jobs = 2;
   bool retry_failed = false;  // try quarantined letters again whatever their versions
+  size_t page = 2048;  // letters read from the store at a time: memory stays flat as the store grows
 };
 
 struct LetterChange {

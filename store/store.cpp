@@ -641,15 +641,30 @@ std::optional<std::string> Store::current_rules_version(int64_t publication_id) 
 }
 
 namespace {
+// Stored JTAI letters in (authority, date, publication) order; a date that is
+// absent sorts first. With `after`, only those after it in that order (keyset
+// paging: each page costs the same, however far into the store it starts).
 std::vector<StoredLetter> query_letters(Db& db, const std::string& extra_where,
-                                        const std::optional<std::string>& param = std::nullopt) {
+                                        const std::optional<std::string>& rules_version = std::nullopt,
+                                        const StoredLetter* after = nullptr, size_t limit = 0) {
   std::string sql = "SELECT p.id, p.urn, p.file_id, p.url, p.kind, p.title, p.published_on, p.first_seen, "
                     "p.last_seen, p.gone_since, f.publication_id, f.path, f.sha256, f.size, f.fetched_at, "
                     "COALESCE(a.name, '') FROM publications p JOIN files f ON f.publication_id = p.id "
-                    "LEFT JOIN authorities a ON a.urn = p.urn WHERE p.kind = 'jtai'" +
-                    extra_where + " ORDER BY p.urn, p.published_on, p.id";
+                    "LEFT JOIN authorities a ON a.urn = p.urn WHERE p.kind = 'jtai'" + extra_where;
+  if (after) sql += " AND (p.urn, COALESCE(p.published_on, ''), p.id) > (:urn, :date, :id)";
+  sql += " ORDER BY p.urn, COALESCE(p.published_on, ''), p.id";
+  if (limit) sql += " LIMIT :limit";
   auto st = db.prepare(sql);
-  if (param) st.bind(1, *param);
+  auto bind = [&](const char* name, auto value) {
+    if (int i = st.parameter_index(name); i > 0) st.bind(i, value);
+  };
+  if (rules_version) bind(":version", *rules_version);
+  if (after) {
+    bind(":urn", static_cast<int64_t>(after->publication.urn));
+    bind(":date", after->publication.published_on.value_or(""));
+    bind(":id", after->publication.id);
+  }
+  if (limit) bind(":limit", static_cast<int64_t>(limit));
   std::vector<StoredLetter> out;
   while (st.step()) {
     StoredLetter l;
@@ -660,15 +675,31 @@ std::vector<StoredLetter> query_letters(Db& db, const std::string& extra_where,
   }
   return out;
 }
+
+const std::string kOutdated =
+    " AND NOT EXISTS (SELECT 1 FROM extractions e WHERE e.publication_id = p.id AND "
+    "e.is_current = 1 AND e.rules_version = :version)";
 }  // namespace
 
 std::vector<StoredLetter> Store::stored_letters() { return query_letters(db_, ""); }
 
 std::vector<StoredLetter> Store::letters_outdated_for(const std::string& rules_version) {
-  return query_letters(db_,
-                       " AND NOT EXISTS (SELECT 1 FROM extractions e WHERE e.publication_id = p.id AND "
-                       "e.is_current = 1 AND e.rules_version = ?1)",
-                       rules_version);
+  return query_letters(db_, kOutdated, rules_version);
+}
+
+std::vector<StoredLetter> Store::stored_letters_page(const StoredLetter* after, size_t limit) {
+  return query_letters(db_, "", std::nullopt, after, limit);
+}
+
+std::vector<StoredLetter> Store::letters_outdated_page(const std::string& rules_version, const StoredLetter* after,
+                                                       size_t limit) {
+  return query_letters(db_, kOutdated, rules_version, after, limit);
+}
+
+std::optional<StoredLetter> Store::stored_letter(int64_t publication_id) {
+  auto letters = query_letters(db_, " AND p.id = " + std::to_string(publication_id));  // an integer: no injection
+  if (letters.empty()) return std::nullopt;
+  return std::move(letters.front());
 }
 
 int Store::count_stored_letters() {

@@ -186,6 +186,13 @@ class Store {
   // Stored letters with no current extraction made under `rules_version`: the
   // work of `reextract --only-outdated`, found by the database alone.
   std::vector<StoredLetter> letters_outdated_for(const std::string& rules_version);
+  // The same letters a page at a time, in the same order (authority, date,
+  // publication), so a caller's memory does not grow with the store: at most
+  // `limit` letters after `after` (from the start when nullptr).
+  std::vector<StoredLetter> stored_letters_page(const StoredLetter* after, size_t limit);
+  std::vector<StoredLetter> letters_outdated_page(const std::string& rules_version, const StoredLetter* after,
+                                                  size_t limit);
+  std::optional<StoredLetter> stored_letter(int64_t publication_id);
   int count_stored_letters();
   std::optional<CurrentRecord> current_record(int64_t publication_id);
 

@@ -387,6 +387,10 @@ TEST_CASE("a letter that cannot be re-extracted is reported and keeps its extrac
 }
 
 TEST_CASE("reextract over more letters than one chunk: every letter once, only the outdated ones, errors in place") {
+  // Letters are read from the store a page at a time: pages larger than the
+  // store, and pages smaller than a chunk that split it anywhere.
+  for (size_t page : {size_t{2048}, size_t{7}, size_t{1}}) {
+  CAPTURE(page);
   test::TempDir dir;
   store::Store s(dir.path());
   auto rules = extract::RuleSet::load(test::rules_dir());
@@ -397,7 +401,7 @@ TEST_CASE("reextract over more letters than one chunk: every letter once, only t
     bool lost = i == 70;  // no layout and no PDF: an error in the second chunk
     letters.push_back(add_letter(s, 81000 + i, "Area" + std::to_string(i), lost ? nullptr : &layout));
   }
-  auto first = refresh::reextract_letters(s, rules, {.only_outdated = true, .threads = 2});
+  auto first = refresh::reextract_letters(s, rules, {.only_outdated = true, .threads = 2, .page = page});
   CHECK(first.letters == n);
   CHECK(first.extracted == n - 1);
   CHECK(first.saved == n - 1);
@@ -408,7 +412,7 @@ TEST_CASE("reextract over more letters than one chunk: every letter once, only t
         n - 1);
 
   // Nothing outdated but the letter that failed: only it is tried again.
-  auto noop = refresh::reextract_letters(s, rules, {.only_outdated = true, .threads = 2});
+  auto noop = refresh::reextract_letters(s, rules, {.only_outdated = true, .threads = 2, .page = page});
   CHECK(noop.letters == n);
   CHECK(noop.extracted == 0);
   CHECK(noop.errors.size() == 1);
@@ -420,7 +424,7 @@ TEST_CASE("reextract over more letters than one chunk: every letter once, only t
   std::ofstream(changed / "sections.toml", std::ios::app) << "\n# comment\n";
   auto rules2 = extract::RuleSet::load(changed);
   CHECK(s.letters_outdated_for(rules2.version()).size() == n);
-  auto all = refresh::reextract_letters(s, rules2, {.only_outdated = false, .threads = 3});
+  auto all = refresh::reextract_letters(s, rules2, {.only_outdated = false, .threads = 3, .page = page});
   CHECK(all.extracted == n - 1);
   CHECK(all.saved == n - 1);
   CHECK(all.changes.empty());
@@ -428,6 +432,7 @@ TEST_CASE("reextract over more letters than one chunk: every letter once, only t
   CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions WHERE is_current = 1 AND rules_version = '" +
                           rules2.version() + "'") == n - 1);
   CHECK(s.letters_outdated_for(rules2.version()).size() == 1);
+  }
 }
 
 TEST_CASE("status reads runs, counts and warnings without writing, and says when there is no database") {

@@ -1,6 +1,9 @@
 // Unit tests for the Store API (store/store.hpp) on a fresh temporary data directory.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
+
+#include <optional>
+#include <tuple>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -351,6 +354,60 @@ TEST_CASE("letters_outdated_for, count_stored_letters and current_record read on
   s.save_extraction(a, "aaa", sample_report("v2"));
   CHECK(s.current_record(a)->rules_version == "v2");
   CHECK(count(s.db(), "SELECT COUNT(*) FROM extractions WHERE publication_id = " + std::to_string(a)) == 2);
+}
+
+TEST_CASE("stored letters a page at a time: the same letters in the same order, whatever the page size") {
+  test::TempDir dir;
+  Store s(dir.path());
+  const std::string seen = "2025-01-01T00:00:00.000Z";
+  // Several letters per authority, equal dates, and letters with no date (they sort first).
+  const std::vector<std::tuple<int, std::optional<std::string>>> letters = {
+      {80430, "2023-07-14"}, {80426, "2022-07-18"}, {80426, std::nullopt}, {80426, "2016-05-01"},
+      {80428, "2023-03-31"}, {80426, "2022-07-18"}, {80430, std::nullopt}, {80428, "2019-01-01"}};
+  int file = 0;
+  for (const auto& [urn, date] : letters) {
+    s.upsert_authority({urn, "Area " + std::to_string(urn), "/provider/44/" + std::to_string(urn)}, seen);
+    PublicationRow p;
+    p.urn = urn;
+    p.file_id = std::to_string(++file);
+    p.url = "https://files.ofsted.gov.uk/v1/file/" + p.file_id;
+    p.kind = "jtai";
+    p.title = "Joint area child protection inspection";
+    p.published_on = date;
+    int64_t id = s.upsert_publication(p, seen);
+    s.record_file({id, "reports/" + p.file_id + ".pdf", "sha" + p.file_id, 1, seen});
+  }
+  auto ids = [](const std::vector<StoredLetter>& v) {
+    std::vector<int64_t> out;
+    for (const auto& l : v) out.push_back(l.publication.id);
+    return out;
+  };
+  const auto all = s.stored_letters();
+  REQUIRE(all.size() == letters.size());
+  CHECK_FALSE(all.front().publication.published_on.has_value());  // 80426 with no date first
+  s.save_extraction(all[2].publication.id, all[2].file.sha256, sample_report("v1"));
+  const auto outdated = s.letters_outdated_for("v1");
+  REQUIRE(outdated.size() == letters.size() - 1);
+  for (size_t page : {size_t{1}, size_t{2}, size_t{3}, size_t{8}, size_t{100}}) {
+    CAPTURE(page);
+    for (bool only_outdated : {false, true}) {
+      std::vector<StoredLetter> paged;
+      std::optional<StoredLetter> after;
+      for (int guard = 0; guard < 100; ++guard) {
+        auto next = only_outdated ? s.letters_outdated_page("v1", after ? &*after : nullptr, page)
+                                  : s.stored_letters_page(after ? &*after : nullptr, page);
+        CHECK(next.size() <= page);
+        if (next.empty()) break;
+        after = next.back();
+        paged.insert(paged.end(), next.begin(), next.end());
+      }
+      CHECK(ids(paged) == ids(only_outdated ? outdated : all));
+    }
+  }
+  auto one = s.stored_letter(all[3].publication.id);
+  REQUIRE(one.has_value());
+  CHECK(one->file.sha256 == all[3].file.sha256);
+  CHECK_FALSE(s.stored_letter(999999).has_value());
 }
 
 TEST_CASE("Report v2: round, focus, sub-headings, case-study kinds and coded warnings are stored") {
