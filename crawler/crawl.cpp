@@ -625,13 +625,9 @@ CrawlResult Crawl::run() {
     auto letters = store_.letters_without_current_extraction();
     std::set<int64_t> listed;
     for (const auto& l : letters) listed.insert(l.publication.id);
-    auto quarantined = store_.quarantined();
-    if (!quarantined.empty()) {
-      std::set<int64_t> ids;
-      for (const auto& q : quarantined) ids.insert(q.publication_id);
-      for (auto& l : store_.stored_letters())
-        if (ids.count(l.publication.id) && !listed.count(l.publication.id)) letters.push_back(std::move(l));
-    }
+    for (const auto& q : store_.quarantined())
+      if (!listed.count(q.publication_id))
+        if (auto l = store_.stored_letter(q.publication_id)) letters.push_back(std::move(*l));
     extract_letters(letters);
 
     status = judge();

@@ -28,8 +28,7 @@ struct Totals {
   std::map<std::string, std::map<std::string, int>> section_by_agency;  // section -> agency -> findings
   std::map<std::string, std::map<std::string, int>> region_by_section;  // region -> section -> findings
   std::map<std::string, int> region_inspections;                        // region -> inspections
-  std::map<std::string, int> changes;                                   // change kind -> count
-  int new_letters = 0;                                                  // letters new since the last export
+  std::map<std::string, int> changes;                                   // change kind -> count ("new letter": letters new since the last export)
   std::vector<std::string> new_letters_listed;                          // describe() of the first kListedNewLetters
 };
 

@@ -203,7 +203,6 @@ PassResult write_export_files(const fs::path& dir, const fs::path& workdir, Data
       ++t.changes[c.change];
       if (c.change == "new letter") {
         if (t.new_letters_listed.size() < kListedNewLetters) t.new_letters_listed.push_back(describe(in));
-        ++t.new_letters;
         json.add_new_key(inspection_key(in));
       }
       changes_csv.add({c.change, in.authority, std::to_string(in.urn), in.report.letter_date.value_or(""),
@@ -293,7 +292,7 @@ ExportResult run_export(const ExportOptions& options) {
   result.continued_sheets = pass.xlsx.continued;
   result.changes = ctx.totals.changes;
   result.new_since_last_export = ctx.totals.new_letters_listed;
-  result.new_letters = ctx.totals.new_letters;
+  result.new_letters = ctx.totals.changes["new letter"];
   return result;
 }
 

@@ -181,7 +181,8 @@ void HtmlWriter::finish(const ExportContext& ctx, const std::vector<std::string>
   h += "<li><a href=\"" + std::string(kChangesName) + "\">" + kChangesName + "</a></li>";
   h += "<li><a href=\"" + std::string(kJsonName) + "\">" + kJsonName + "</a></li></ul>\n";
 
-  const int new_letters = t.new_letters;
+  const auto new_kind = t.changes.find("new letter");
+  const int new_letters = new_kind == t.changes.end() ? 0 : new_kind->second;
   h += "<section id=\"new\">\n<h2>Changed since last export (" + std::to_string(new_letters) + " new letter" +
        (new_letters == 1 ? "" : "s") + ", " + std::to_string(m.changes - static_cast<size_t>(new_letters)) +
        " changed finding item" + (m.changes - new_letters == 1 ? "" : "s") + ")</h2>\n";

@@ -71,11 +71,6 @@ lxw_error worksheet_write_datetime(lxw_worksheet* worksheet, lxw_row_t row, lxw_
   JTAI_LXW_REAL(worksheet_write_datetime);
   return fn(worksheet, row, col, datetime, format);
 }
-lxw_error worksheet_write_url_opt(lxw_worksheet* worksheet, lxw_row_t row_num, lxw_col_t col_num, const char* url,
-                                  lxw_format* format, const char* string, const char* tooltip) {
-  JTAI_LXW_REAL(worksheet_write_url_opt);
-  return fn(worksheet, row_num, col_num, url, format, string, tooltip);
-}
 lxw_error worksheet_write_formula_str(lxw_worksheet* worksheet, lxw_row_t row, lxw_col_t col, const char* formula,
                                       lxw_format* format, const char* result) {
   JTAI_LXW_REAL(worksheet_write_formula_str);

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "common/error.hpp"
+#include "extract/rule_options.hpp"
 
 namespace jtai::extract {
 
@@ -31,7 +32,7 @@ std::string lower_ascii(std::string_view s) {
 // so the answer never depends on the set.
 class PatternSet {
  public:
-  explicit PatternSet(RE2::Anchor anchor) : set_(options(), anchor) {}
+  explicit PatternSet(RE2::Anchor anchor) : set_(rule_options(), anchor) {}
 
   // Parses p's regex into the set; returns RE2's error, empty when it parsed.
   std::string add(const Pattern& p) {
@@ -60,12 +61,6 @@ class PatternSet {
   }
 
  private:
-  static RE2::Options options() {
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
-    return options;
-  }
   mutable RE2::Set set_;  // Compile() is not const; it runs once, under once_
   size_t size_ = 0;
   mutable std::once_flag once_;

@@ -664,8 +664,7 @@ size_t IsolatedExtractor::run(const std::vector<IsolatedTask>& tasks,
           verdict(gone, std::move(r));
           continue;
         }
-        if (w.received.size() == 8 + size) answered = true;
-        else if (w.received.capacity() < 8 + size) w.received.reserve(8 + size);
+        answered = w.received.size() == 8 + size;
       }
       if (answered) {
         const double cpu_after = static_cast<double>(get_u64(w.received, 8)) / 1e6;

@@ -11,6 +11,7 @@
 
 #include "common/error.hpp"
 #include "extract/agencies.hpp"
+#include "extract/rule_options.hpp"
 #include "common/files.hpp"
 #include "common/hash.hpp"
 
@@ -53,13 +54,6 @@ std::string_view section_name(SectionId id) {
 }
 
 namespace {
-
-RE2::Options rule_options() {
-  RE2::Options options;
-  options.set_case_sensitive(false);
-  options.set_log_errors(false);
-  return options;
-}
 
 // RE2's parser alone, as RE2 runs it before compiling: the same errors, worded
 // the same. Case folding is left out (it only widens literals and classes and
@@ -105,7 +99,7 @@ const re2::RE2& LazyRegex::get() const {
     re_ = std::make_unique<const RE2>(regex_, rule_options());
     done_.store(true, std::memory_order_release);
   });
-  if (!re_->ok()) throw RuleError(file_, line_, "bad RE2 pattern '" + source_ + "': " + re_->error());
+  if (!re_->ok()) bad_pattern(file_, line_, source_, re_->error());
   return *re_;
 }
 
@@ -115,10 +109,11 @@ void bad_pattern(const std::string& file, long line, const std::string& source, 
   throw RuleError(file, line, "bad RE2 pattern '" + source + "': " + error);
 }
 
-std::vector<std::string> group_names(std::string_view re) {
-  // After RE2 accepted the syntax, "(?P<" (or RE2's newer "(?<") opens a named
-  // group wherever it is not escaped, quoted (\Q...\E) or in a class ([...]).
-  std::vector<std::string> names;
+CaptureGroups capture_groups(std::string_view re) {
+  // After RE2 accepted the syntax, a '(' opens a capturing group wherever it
+  // is not escaped, quoted (\Q...\E) or in a class ([...]), unless "(?"
+  // follows; "(?P<" (or RE2's newer "(?<") opens a named one.
+  CaptureGroups groups;
   const size_t n = re.size();
   for (size_t i = 0; i < n; ++i) {
     if (re[i] == '\\') {
@@ -146,11 +141,14 @@ std::vector<std::string> group_names(std::string_view re) {
       size_t begin = i + (re[i + 2] == 'P' ? 4 : 3);
       size_t end = re.find('>', begin);
       if (end == std::string_view::npos) break;
-      names.emplace_back(re.substr(begin, end - begin));
+      ++groups.count;
+      groups.names.emplace_back(re.substr(begin, end - begin));
       i = end;
+    } else if (re[i] == '(' && re.substr(i, 2) != "(?") {
+      ++groups.count;
     }
   }
-  return names;
+  return groups;
 }
 
 Pattern Pattern::make(std::string source, const std::string& file, long line, std::string regex, SyntaxCheck check) {
@@ -423,23 +421,21 @@ class RuleLoader {
     rules.theme_without_area_ = patterns_at(phrase, "without_area", "[theme_phrase]", false);
     for (const auto* list : {&rules.theme_phrase_, &rules.theme_focus_, &rules.theme_without_area_})
       for (const auto& p : *list)
-        if (p.re().NumberOfCapturingGroups() < 1)
+        if (capture_groups(p.compiled->regex()).count < 1)
           throw RuleError(p.file, p.line, "theme phrase pattern '" + p.source + "' needs a capturing group");
     if (root.get("deep_dive")) {
       const auto& dd = table_at(root, "deep_dive", "themes.toml");
       check_keys(dd, {"patterns"}, "[deep_dive]");
       rules.deep_dive_ = patterns_at(dd, "patterns", "[deep_dive]");
       for (const auto& p : rules.deep_dive_)
-        if (p.re().NumberOfCapturingGroups() < 1)
+        if (capture_groups(p.compiled->regex()).count < 1)
           throw RuleError(p.file, p.line, "deep dive pattern '" + p.source + "' needs a capturing group");
     }
   }
 
   void check_groups(const Pattern& p, std::initializer_list<std::string> required,
                     std::initializer_list<std::string> optional) const {
-    // Read from the pattern's text: compiling every date pattern here would
-    // cost each run more than the few it goes on to use.
-    const std::vector<std::string> names = group_names(p.compiled->regex());
+    const std::vector<std::string> names = capture_groups(p.compiled->regex()).names;
     for (const auto& r : required)
       if (std::find(names.begin(), names.end(), r) == names.end())
         throw RuleError(p.file, p.line, "pattern '" + p.source + "' needs a named group (?P<" + r + ">...)");

@@ -84,9 +84,14 @@ struct Pattern {
 // The RuleError for a pattern RE2 cannot parse, worded as every rule file's.
 [[noreturn]] void bad_pattern(const std::string& file, long line, const std::string& source, const std::string& error);
 
-// The names of the named groups ((?P<name>...)) in a pattern RE2 has parsed,
-// in order, read from its text without compiling it.
-std::vector<std::string> group_names(std::string_view regex);
+// A pattern's capturing groups, read from its text without compiling it
+// (the pattern must be one RE2 has parsed): how many, and the names of the
+// named ones ((?P<name>...)) in order.
+struct CaptureGroups {
+  int count = 0;
+  std::vector<std::string> names;
+};
+CaptureGroups capture_groups(std::string_view regex);
 
 // Sections the extractor knows. Heading aliases map a heading to one of them.
 enum class SectionId {

@@ -311,27 +311,31 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
     else
       retry.insert(q.publication_id);
   }
-  std::vector<store::StoredLetter> retry_after;  // due a retry but not outdated: taken after the pages
-  bool pages_done = false;
+  // After the pages: the quarantined letters they did not hold. With
+  // --only-outdated, those due a retry are read by id (in the store's order)
+  // and those still failing under these versions are counted as skipped.
+  auto quarantined_after_pages = [&] {
+    std::vector<store::StoredLetter> out;
+    if (!options.only_outdated) return out;
+    for (int64_t id : retry)
+      if (!seen.count(id))
+        if (auto r = store.stored_letter(id)) out.push_back(std::move(*r));
+    for (int64_t id : skip)
+      if (!seen.count(id)) ++result.skipped_quarantined;
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      auto key = [](const store::StoredLetter& x) {
+        return std::make_tuple(x.publication.urn, x.publication.published_on.value_or(""), x.publication.id);
+      };
+      return key(a) > key(b);  // served from the back
+    });
+    return out;
+  };
+  std::optional<std::vector<store::StoredLetter>> retry_after;  // set once the pages are done
   auto next_letter = [&]() -> std::optional<store::StoredLetter> {
-    while (!pages_done) {
+    while (!retry_after) {
       std::optional<store::StoredLetter> l = pages.next();
       if (!l) {
-        pages_done = true;
-        if (options.only_outdated) {
-          for (int64_t id : retry)
-            if (!seen.count(id))
-              if (auto r = store.stored_letter(id)) retry_after.push_back(std::move(*r));
-          for (int64_t id : skip)
-            if (!seen.count(id)) ++result.skipped_quarantined;
-        }
-        // In the store's order, served from the back.
-        std::sort(retry_after.begin(), retry_after.end(), [](const auto& a, const auto& b) {
-          auto key = [](const store::StoredLetter& x) {
-            return std::make_tuple(x.publication.urn, x.publication.published_on.value_or(""), x.publication.id);
-          };
-          return key(a) > key(b);
-        });
+        retry_after = quarantined_after_pages();
         break;
       }
       const int64_t id = l->publication.id;
@@ -342,9 +346,9 @@ ReextractResult reextract_letters(store::Store& store, const extract::RuleSet& r
       }
       return l;
     }
-    if (retry_after.empty()) return std::nullopt;
-    store::StoredLetter l = std::move(retry_after.back());
-    retry_after.pop_back();
+    if (retry_after->empty()) return std::nullopt;
+    store::StoredLetter l = std::move(retry_after->back());
+    retry_after->pop_back();
     return l;
   };
 

@@ -1,6 +1,5 @@
 #pragma once
 // What `jtai status` shows, read from DIR/jtai.sqlite without writing to it.
-#include "common/process.hpp"
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -59,8 +58,5 @@ StatusReport read_status(const std::filesystem::path& data_dir, int max_runs = 1
 
 std::string format_status(const StatusReport& report);
 nlohmann::ordered_json status_to_json(const StatusReport& report);
-
-// Whether a process still runs: jtai::process_alive (common/process.hpp).
-using jtai::process_alive;
 
 }  // namespace jtai::refresh

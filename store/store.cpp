@@ -217,36 +217,33 @@ void index_current_items(Db& db, int64_t publication_id) {
   present_st.bind(1, publication_id);
   std::vector<SearchItem> present = read_items(present_st, true);
 
-  std::map<decltype(SearchItem::indexed), std::vector<size_t>> unmatched;  // wanted items by what is indexed
-  for (size_t i = 0; i < wanted.size(); ++i) unmatched[wanted[i].indexed].push_back(i);
-  std::vector<bool> placed(wanted.size(), false);
+  // The wanted items not in search_items yet, by what is indexed (unique: it holds section and position).
+  std::map<decltype(SearchItem::indexed), size_t> missing;
+  for (size_t i = 0; i < wanted.size(); ++i) missing.emplace(wanted[i].indexed, i);
   auto& del = db.cached("DELETE FROM search_items WHERE id = ?1");
   auto& repoint = db.cached("UPDATE search_items SET extraction_id = ?2, agency = ?3, agencies = ?4 WHERE id = ?1");
   // Deletions first: a kept row then never meets a leaving row's (extraction, section, position).
-  std::vector<std::pair<const SearchItem*, size_t>> kept;
+  std::vector<std::pair<const SearchItem*, const SearchItem*>> kept;  // (row, the item it holds)
   for (const auto& row : present) {
-    auto it = unmatched.find(row.indexed);
-    if (it == unmatched.end() || it->second.empty()) {
+    auto it = missing.find(row.indexed);
+    if (it == missing.end()) {
       del.bind(1, row.id);
       del.run();
       continue;
     }
-    kept.emplace_back(&row, it->second.back());
-    placed[it->second.back()] = true;
-    it->second.pop_back();
+    kept.emplace_back(&row, &wanted[it->second]);
+    missing.erase(it);
   }
-  for (const auto& [row, i] : kept) {
-    const SearchItem& w = wanted[i];
-    if (row->extraction_id == w.extraction_id && row->agency == w.agency && row->agencies == w.agencies) continue;
-    repoint.bind(1, row->id).bind(2, w.extraction_id).bind(3, w.agency).bind(4, w.agencies);
+  for (const auto& [row, w] : kept) {
+    if (row->extraction_id == w->extraction_id && row->agency == w->agency && row->agencies == w->agencies) continue;
+    repoint.bind(1, row->id).bind(2, w->extraction_id).bind(3, w->agency).bind(4, w->agencies);
     repoint.run();
   }
   auto& ins = db.cached(
       "INSERT INTO search_items (extraction_id, section, position, title, subheading, text, agency, agencies) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  for (size_t i = 0; i < wanted.size(); ++i) {
-    if (placed[i]) continue;
-    const SearchItem& w = wanted[i];
+  for (const SearchItem& w : wanted) {
+    if (!missing.count(w.indexed)) continue;
     const auto& [section, position, title, subheading, text] = w.indexed;
     ins.bind(1, w.extraction_id).bind(2, section).bind(3, position).bind(4, title).bind(5, subheading);
     ins.bind(6, text).bind(7, w.agency).bind(8, w.agencies);

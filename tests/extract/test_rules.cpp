@@ -152,7 +152,7 @@ TEST_CASE("date patterns must have the named groups the extractor reads") {
   CHECK(msg.find("(?P<day>") != std::string::npos);
 }
 
-TEST_CASE("group names read from a pattern's text are RE2's, for every rule pattern and tricky syntax") {
+TEST_CASE("capturing groups read from a pattern's text are RE2's, for every rule pattern and tricky syntax") {
   auto re2_names = [](const std::string& regex) {
     RE2 re(regex);
     REQUIRE_MESSAGE(re.ok(), regex);
@@ -173,6 +173,7 @@ TEST_CASE("group names read from a pattern's text are RE2's, for every rule patt
       R"(\Q(?P<x>a)\E(?P<quoted>b))",        // \Q...\E quotes
       R"((?i)(?P<day>\d{1,2})\x{28}(?:st|nd)?(?P<month>[A-Za-z]{3,9}))",
       R"(\[(?P<after_escaped_bracket>b)\])",
+      R"((a)(?:b)(c(d))[(](?i:e))",           // unnamed groups count; (?:...) and (?i:...) do not
       "no groups at all",
   };
   // Every string in the rule files that RE2 accepts: each pattern, and names that read as patterns.
@@ -188,14 +189,19 @@ TEST_CASE("group names read from a pattern's text are RE2's, for every rule patt
   for (const auto& entry : std::filesystem::recursive_directory_iterator(jtai::test::rules_dir()))
     if (entry.path().extension() == ".toml") collect(toml::parse_file(entry.path().string()));
   CHECK(regexes.size() > 1000);
-  size_t with_groups = 0;
+  size_t with_names = 0, with_groups = 0;
   for (const auto& regex : regexes) {
     CAPTURE(regex);
     auto expected = re2_names(regex);
-    with_groups += expected.empty() ? 0 : 1;
-    CHECK(group_names(regex) == expected);
+    with_names += expected.empty() ? 0 : 1;
+    const CaptureGroups groups = capture_groups(regex);
+    CHECK(groups.names == expected);
+    const int count = RE2(regex).NumberOfCapturingGroups();
+    with_groups += count > 0 ? 1 : 0;
+    CHECK(groups.count == count);
   }
-  CHECK(with_groups >= 8);
+  CHECK(with_names >= 8);
+  CHECK(with_groups >= 30);
 }
 
 TEST_CASE("authority override files: name, keys, pins need a reason") {

@@ -16,6 +16,7 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/hash.hpp"
+#include "common/process.hpp"
 #include "refresh/hook.hpp"
 #include "refresh/lock.hpp"
 #include "refresh/reextract.hpp"
@@ -171,7 +172,7 @@ TEST_CASE("a lock left by a SIGKILLed process does not block") {
   auto stale = refresh::read_lock_holder(dir.path());
   REQUIRE(stale.has_value());
   CHECK(stale->pid == child);
-  CHECK_FALSE(refresh::process_alive(child));
+  CHECK_FALSE(jtai::process_alive(child));
   CHECK_FALSE(refresh::active_lock_holder(dir.path()).has_value());
   auto lock = refresh::DataDirLock::try_acquire(dir.path(), "refresh", &holder);
   CHECK(lock.has_value());

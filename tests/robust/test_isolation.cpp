@@ -93,17 +93,32 @@ TEST_CASE("a child that crashes costs only its own file") {
 
 namespace {
 
-// n small letters, each with its own text, so that a result cannot pass for another's.
-std::vector<extract::IsolatedTask> small_letters(const fs::path& dir, int n, const std::string& prefix = "letter") {
+// Small letter number i, with its own text, so that a result cannot pass for another's.
+extract::IsolatedTask good_letter(const fs::path& dir, int i) {
+  auto p = write(dir / ("letter" + std::to_string(i) + ".pdf"),
+                 test::text_pdf({std::to_string(1 + i % 28) + " July 2022",
+                                 "Joint targeted area inspection of Town" + std::to_string(i),
+                                 "This letter summarises the findings of the joint targeted area inspection (JTAI).",
+                                 "Line " + std::to_string(i * 7919) + " of this letter."}));
+  return {p, std::nullopt};
+}
+
+std::vector<extract::IsolatedTask> small_letters(const fs::path& dir, int n) {
   std::vector<extract::IsolatedTask> tasks;
-  for (int i = 0; i < n; ++i) {
-    auto p = write(dir / (prefix + std::to_string(i) + ".pdf"),
-                   test::text_pdf({std::to_string(1 + i % 28) + " July 2022",
-                                   "Joint targeted area inspection of Town" + std::to_string(i),
-                                   "This letter summarises the findings of the joint targeted area inspection (JTAI).",
-                                   "Line " + std::to_string(i * 7919) + " of this letter."}));
-    tasks.push_back({p, std::nullopt});
-  }
+  for (int i = 0; i < n; ++i) tasks.push_back(good_letter(dir, i));
+  return tasks;
+}
+
+// Letters in order: "" is the next good letter (numbered through the whole
+// list, so no two share a text); a name is NAME.pdf holding `bytes`, the
+// target of a fault hook (no good letter's name contains it).
+std::vector<extract::IsolatedTask> lineup(const fs::path& dir, std::initializer_list<std::string> names,
+                                          const std::string& bytes = small_letter()) {
+  std::vector<extract::IsolatedTask> tasks;
+  int good = 0;
+  for (const auto& name : names)
+    tasks.push_back(name.empty() ? good_letter(dir, good++)
+                                 : extract::IsolatedTask{write(dir / (name + ".pdf"), bytes), std::nullopt});
   return tasks;
 }
 
@@ -226,9 +241,7 @@ TEST_CASE("a crashing letter between good letters is quarantined alone; the lett
 
 TEST_CASE("a letter that fails only in a reused worker is retried in a fresh one and not quarantined") {
   test::TempDir tmp;
-  auto tasks = small_letters(tmp.path(), 3);
-  tasks.push_back({write(tmp.path() / "victim.pdf", small_letter()), std::nullopt});
-  tasks.push_back(small_letters(tmp.path(), 1, "after")[0]);
+  auto tasks = lineup(tmp.path(), {"", "", "", "victim", ""});
   ScopedEnv crash("JTAI_TEST_CRASH_REUSED_WORKER", "victim");
   auto results = run_all(tasks, {}, 1);
   const auto& victim = results[3];
@@ -268,11 +281,7 @@ TEST_CASE("a worker killed between letters costs nothing, and the parent survive
 
 TEST_CASE("damaged answers are failures of their letter, never of the run") {
   test::TempDir tmp;
-  auto tasks = small_letters(tmp.path(), 2);
-  tasks.push_back({write(tmp.path() / "damaged-body.pdf", small_letter()), std::nullopt});
-  tasks.push_back(small_letters(tmp.path(), 1, "middle")[0]);
-  tasks.push_back({write(tmp.path() / "damaged-huge.pdf", small_letter()), std::nullopt});
-  tasks.push_back(small_letters(tmp.path(), 1, "after")[0]);
+  auto tasks = lineup(tmp.path(), {"", "", "damaged-body", "", "damaged-huge", ""});
   ScopedEnv damage("JTAI_TEST_DAMAGE_CHILD", "damaged");
   auto results = run_all(tasks, {}, 1);
   for (size_t i : {0, 1, 3, 5}) CHECK(results[i].status == IsolatedResult::Status::ok);
@@ -292,9 +301,7 @@ TEST_CASE("the CPU limit holds per letter in a reused worker") {
   extract::IsolationLimits limits;
   limits.cpu_seconds = 1;
   SUBCASE("a CPU bomb after several good letters is stopped at the limit") {
-    auto tasks = small_letters(tmp.path(), 3);
-    tasks.push_back({write(tmp.path() / "bomb.pdf", test::text_bomb_pdf(300000)), std::nullopt});
-    tasks.push_back(small_letters(tmp.path(), 1, "after")[0]);
+    auto tasks = lineup(tmp.path(), {"", "", "", "bomb", ""}, test::text_bomb_pdf(300000));
     auto results = run_all(tasks, limits, 1);
     for (size_t i : {0, 1, 2, 4}) CHECK(results[i].status == IsolatedResult::Status::ok);
     INFO(results[3].reason);
@@ -336,9 +343,7 @@ TEST_CASE("workers are replaced after N letters and when their memory grows") {
   CHECK(no_children_left());
 
   // A letter that makes the worker's memory grow past the bound retires it.
-  std::vector<extract::IsolatedTask> big = small_letters(tmp.path(), 1, "before");
-  big.push_back({write(tmp.path() / "big.pdf", test::text_bomb_pdf(30000)), std::nullopt});
-  big.push_back(small_letters(tmp.path(), 1, "after")[0]);
+  std::vector<extract::IsolatedTask> big = lineup(tmp.path(), {"", "big", ""}, test::text_bomb_pdf(30000));
   extract::IsolationLimits tight;
   tight.worker_rss_mb = 8;
   auto grown = run_all(big, tight, 1);
@@ -399,10 +404,7 @@ TEST_CASE("a stop request kills the running children and starts no more") {
 
 TEST_CASE("a stop request mid-run, with idle and busy workers, leaves no child") {
   test::TempDir tmp;
-  auto tasks = small_letters(tmp.path(), 3);
-  auto bomb = write(tmp.path() / "bomb.pdf", test::text_bomb_pdf(300000));
-  tasks.push_back({bomb, std::nullopt});
-  for (auto& t : small_letters(tmp.path(), 4, "late")) tasks.push_back(t);
+  auto tasks = lineup(tmp.path(), {"", "", "", "bomb", "", "", "", ""}, test::text_bomb_pdf(300000));
   extract::IsolatedExtractor runner(rules(), {}, 2);
   std::vector<size_t> called;
   size_t done = runner.run(
